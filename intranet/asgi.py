@@ -1,0 +1,30 @@
+"""ASGI entry point: Django for HTTP, Channels for websockets, one process or many."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings")
+
+from intranet.lib.startup import exit_on_config_error  # noqa: E402
+
+with exit_on_config_error():
+    # Initialise Django (apps, models) before importing anything that touches them.
+    django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from intranet.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        # The origin check stops other sites' pages from opening sockets with our cookies;
+        # the consumers still decide on authentication themselves.
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

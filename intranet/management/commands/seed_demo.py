@@ -1,0 +1,64 @@
+"""Load a realistic demo company. Safe to run again: what exists is left as it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from profiles import demo as profiles_demo
+from profiles.models import User
+
+DEFAULT_PEOPLE = len(profiles_demo.CORE_PEOPLE)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a demo company (departments, people with profiles) that later capabilities "
+        "extend with their own content. Idempotent: running it again adds only what is missing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=DEFAULT_PEOPLE,
+            metavar="N",
+            help=f"How many people the company should have (default {DEFAULT_PEOPLE}; "
+            "more are generated with realistic names, titles and departments).",
+        )
+        parser.add_argument(
+            "--first-run",
+            action="store_true",
+            help="Only seed an empty database (no users yet); used by `make run`.",
+        )
+
+    def handle(self, *args: Any, people: int, first_run: bool, **options: Any) -> None:
+        if people < 0:
+            self.stderr.write("error: --people must be 0 or more")
+            raise SystemExit(2)
+        if first_run and User.objects.exists():
+            self.stdout.write("Demo data: the database already has people, left as it is.")
+        else:
+            target = max(people, DEFAULT_PEOPLE)
+            with tqdm(
+                total=max(0, target - DEFAULT_PEOPLE),
+                desc="Generated people",
+                unit="person",
+                disable=target <= DEFAULT_PEOPLE or None,
+            ) as bar:
+                counts = profiles_demo.seed(
+                    people=target, progress=lambda n: bar.update(n) and None
+                )
+            summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        logins = profiles_demo.demo_logins()
+        if not logins:
+            return
+        self.stdout.write(f"Demo sign-ins (password: {profiles_demo.DEMO_PASSWORD}):")
+        for email, role in logins:
+            self.stdout.write(f"  {email:<28} {role}")

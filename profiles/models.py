@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class PersonManager(UserManager["User"]):
+    """Creates users with their profile, so `createsuperuser` and `create_user` get one too."""
+
+    def create_user(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        from profiles.actions import ensure_profile
+
+        user = super().create_user(username, email, password, **extra)
+        ensure_profile(user=user)
+        return user
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        from profiles.actions import ensure_profile
+
+        user = super().create_superuser(username, email, password, **extra)
+        ensure_profile(user=user)
+        return user
+
+
+class User(AbstractUser):
+    """A person who can sign in. The username is the @handle used in mentions."""
+
+    objects: ClassVar[PersonManager] = PersonManager()
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    """What colleagues see of a person. Created for every user (see profiles.actions)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=150)
+    title = models.CharField("job title", max_length=150, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    location = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.display_name.replace("-", " ").split() if w[:1].isalnum()]
+        if not words:
+            return (self.user.username[:1] or "?").upper()
+        return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.title and self.department_id and self.location)

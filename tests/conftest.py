@@ -1,0 +1,113 @@
+"""Shared fixtures: factories that return callables, and the service-configuration guard."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from profiles.actions import create_person
+from profiles.models import Department, User
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SERVICES_CONFIGURED = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or default_port), 3):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # When told to use a service, its absence is a failure, never a silent skip.
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url and not _reachable(redis_url, 6379):
+        pytest.exit(f"REDIS_URL is set but Redis at {redis_url} is not reachable", returncode=3)
+    database_url = os.environ.get("DATABASE_URL", "")
+    if database_url.startswith(("postgres", "pgsql")) and not _reachable(database_url, 5432):
+        pytest.exit("DATABASE_URL is set but PostgreSQL is not reachable", returncode=3)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"configuration: {'PostgreSQL + Redis' if SERVICES_CONFIGURED else 'embedded'}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not SERVICES_CONFIGURED:
+        terminalreporter.write_line(
+            "note: the PostgreSQL + Redis suite was not run (set DATABASE_URL and REDIS_URL, "
+            "or run .ci/run, to run it)."
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVICES_CONFIGURED:
+        return
+    skip = pytest.mark.skip(reason="needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+    for item in items:
+        if "services" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_clean_cache(settings: Any) -> Iterator[None]:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # allauth's rate limits live in the cache; one test's failed logins must not leak.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_department(db: None) -> Callable[..., Department]:
+    def make(name: str = "Engineering") -> Department:
+        return Department.objects.get_or_create(name=name)[0]
+
+    return make
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    counter = itertools.count(1)
+
+    def make(
+        username: str | None = None,
+        *,
+        email: str | None = None,
+        display_name: str | None = None,
+        password: str = TEST_PASSWORD,
+        **extra: Any,
+    ) -> User:
+        n = next(counter)
+        username = username or f"person{n}"
+        return create_person(
+            username=username,
+            email=email or f"{username}@example.com",
+            display_name=display_name or f"Person {n}",
+            password=password,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,152 @@
+"""Settings read from the environment: clear one-line errors, and a clean deploy check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from intranet.lib.config import (
+    ConfigError,
+    database_from_env,
+    env_bool,
+    redis_url_from_env,
+    secret_key,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k3y-" + "x7Qm2vL9pR4tW8zB1nC6yH5jD0fG3sA" * 2
+
+
+def manage(*args: str, env: dict[str, str], var_dir: Path) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    full_env.update({"VAR_DIR": str(var_dir), **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "is set but empty"),
+        ("mysql://root@localhost/db", "unsupported or missing scheme"),
+        ("not a url", "unsupported or missing scheme"),
+        ("postgres://postgres@127.0.0.1:port/db", "malformed"),
+        ("postgres://postgres@127.0.0.1:5432/", "names no database"),
+        ("postgres:///intranet", "names no host"),
+    ],
+)
+def test_bad_database_url_names_the_variable(monkeypatch, tmp_path, value, expected):
+    monkeypatch.setenv("DATABASE_URL", value)
+    with pytest.raises(ConfigError) as caught:
+        database_from_env(default_sqlite=tmp_path / "db.sqlite3")
+    assert str(caught.value).startswith("DATABASE_URL: ")
+    assert expected in str(caught.value)
+
+
+def test_database_url_unset_means_sqlite_in_var(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = database_from_env(default_sqlite=tmp_path / "db.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == str(tmp_path / "db.sqlite3")
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_postgres_database_url_is_parsed(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/intranet")
+    config = database_from_env(default_sqlite=tmp_path / "db.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("127.0.0.1", 5432, "intranet")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "is set but empty"),
+        ("http://127.0.0.1:6379", "unsupported or missing scheme"),
+        ("127.0.0.1:6379", "unsupported or missing scheme"),
+        ("redis://127.0.0.1:sixty/0", "malformed port"),
+        ("redis:///0", "names no host"),
+        ("redis://127.0.0.1:6379/cache", "database must be a number"),
+    ],
+)
+def test_bad_redis_url_names_the_variable(monkeypatch, value, expected):
+    monkeypatch.setenv("REDIS_URL", value)
+    with pytest.raises(ConfigError) as caught:
+        redis_url_from_env()
+    assert str(caught.value).startswith("REDIS_URL: ")
+    assert expected in str(caught.value)
+
+
+def test_redis_url_unset_means_embedded(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert redis_url_from_env() is None
+
+
+def test_env_bool_rejects_unknown_words(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ConfigError, match="^DEBUG: "):
+        env_bool("DEBUG", True)
+
+
+def test_dev_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    key_file = tmp_path / "var" / "secret_key"
+    first = secret_key(debug=True, key_file=key_file)
+    assert len(first) >= 50
+    assert secret_key(debug=True, key_file=key_file) == first
+    assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_secret_key_required_when_debug_is_off(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="^SECRET_KEY: required when DEBUG is off"):
+        secret_key(debug=False, key_file=tmp_path / "secret_key")
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DATABASE_URL": "mysql://root@localhost/intranet"}, "DATABASE_URL"),
+        ({"DATABASE_URL": ""}, "DATABASE_URL"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"DEBUG": "0"}, "SECRET_KEY"),
+    ],
+)
+def test_manage_py_prints_one_line_error_without_traceback(tmp_path, env, variable):
+    result = manage("check", env=env, var_dir=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {variable}: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_line_error(tmp_path):
+    # Port 9 (discard) on loopback has no PostgreSQL: the command must say so plainly.
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere"}
+    result = manage("migrate", "--check", env=env, var_dir=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: DATABASE_URL: cannot use the database")
+    assert "Traceback" not in result.stderr
+
+
+def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
+    env = {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "intranet.example.com"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, var_dir=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr

@@ -1,0 +1,103 @@
+"""Sign-up: company domains only when configured, and a profile for every new person."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from profiles.adapters import SocialAccountAdapter
+from profiles.models import Profile
+
+User = get_user_model()
+
+
+def signup(client, email, name="Rita Ramos", password="a-Long-and-unusual-pass-42"):
+    return client.post(
+        "/accounts/signup/",
+        {"email": email, "display_name": name, "password1": password, "password2": password},
+    )
+
+
+def test_signup_with_foreign_domain_is_refused_with_clear_message(client, db, settings):
+    settings.SIGNUP_EMAIL_DOMAINS = ["northwind.example", "northwind.co.uk"]
+    response = signup(client, "rita@gmail.com")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Sign-up is limited to company e-mail addresses" in text
+    assert "@northwind.example, @northwind.co.uk" in text
+    # Nothing the person typed is lost.
+    assert 'value="rita@gmail.com"' in text
+    assert 'value="Rita Ramos"' in text
+    assert not User.objects.filter(email="rita@gmail.com").exists()
+
+
+def test_signup_with_company_domain_creates_user_with_profile(client, db, settings):
+    settings.SIGNUP_EMAIL_DOMAINS = ["northwind.example"]
+    response = signup(client, "Rita@NorthWind.example")
+    assert response.status_code == 302
+    user = User.objects.get(email__iexact="rita@northwind.example")
+    assert user.profile.display_name == "Rita Ramos"
+    assert user.username  # the @handle is generated from the address
+
+
+def test_signup_is_open_when_no_domains_are_configured(client, db, settings):
+    settings.SIGNUP_EMAIL_DOMAINS = []
+    assert signup(client, "rita@anywhere.example").status_code == 302
+    assert Profile.objects.filter(user__email="rita@anywhere.example").exists()
+
+
+def test_single_sign_on_signup_from_foreign_domain_is_closed(rf, settings):
+    settings.SIGNUP_EMAIL_DOMAINS = ["northwind.example"]
+    adapter = SocialAccountAdapter()
+    foreign = SimpleNamespace(user=SimpleNamespace(email="mallory@evil.example"))
+    company = SimpleNamespace(user=SimpleNamespace(email="maria@northwind.example"))
+    request = rf.get("/")
+    assert adapter.is_open_for_signup(request, foreign) is False
+    assert adapter.is_open_for_signup(request, company) is True
+
+
+def test_createsuperuser_gets_a_profile(db, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-Long-and-unusual-pass-42")
+    call_command(
+        "createsuperuser", interactive=False, username="root", email="root@northwind.example"
+    )
+    user = User.objects.get(username="root")
+    assert user.is_superuser
+    assert Profile.objects.get(user=user).display_name == "Root"
+
+
+def test_create_user_gets_a_profile(db):
+    user = User.objects.create_user("lee", "lee.chen@northwind.example", "pw-unused-9")
+    assert user.profile.display_name == "Lee Chen"
+
+
+def test_user_added_in_admin_gets_a_profile(db, make_user, client_for):
+    admin = make_user("boss", is_staff=True, is_superuser=True)
+    response = client_for(admin).post(
+        "/admin/profiles/user/add/",
+        {
+            "username": "newbie",
+            "password1": "a-Long-and-unusual-pass-42",
+            "password2": "a-Long-and-unusual-pass-42",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Profile.objects.filter(user__username="newbie").exists()
+
+
+def test_seed_demo_gives_every_person_a_profile(db):
+    call_command("seed_demo", people=40, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert User.objects.count() == 40
+    assert not User.objects.filter(profile__isnull=True).exists()
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/"])
+def test_entrance_pages_use_the_site_layout(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b'class="site-header"' in response.content
+    assert b"vendor/htmx.min.js" in response.content

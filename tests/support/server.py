@@ -1,0 +1,148 @@
+"""Running the real ASGI server in a subprocess, and a minimal websocket client for it."""
+
+from __future__ import annotations
+
+import base64
+import http.cookiejar
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(var_dir: Path) -> dict[str, str]:
+    """The process environment for a server on its own SQLite file (REDIS_URL passes through)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env["VAR_DIR"] = str(var_dir)
+    return env
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+
+@contextmanager
+def running_server(var_dir: Path) -> Iterator[str]:
+    """Migrate and seed a fresh database, serve it as `make run` does, yield the base URL."""
+    env = server_env(var_dir)
+    manage("migrate", "--noinput", env=env)
+    manage("seed_demo", "--first-run", env=env)
+    port = free_port()
+    log = (var_dir / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        "server did not start: " + (var_dir / "server.log").read_text()
+                    ) from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+class Browser:
+    """Cookie-keeping HTTP client that signs in through the real allauth form."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def cookie(self, name: str) -> str:
+        return next(c.value for c in self.cookies if c.name == name and c.value is not None)
+
+    def get(self, path: str) -> tuple[int, str, str]:
+        with self.opener.open(self.base_url + path, timeout=10) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def post(self, path: str, data: dict[str, str]) -> tuple[int, str, str]:
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.cookie("csrftoken")})
+        request = urllib.request.Request(
+            self.base_url + path, data=body.encode(), headers={"Referer": self.base_url + path}
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return response.status, response.geturl(), response.read().decode()
+
+    def sign_in(self, email: str, password: str) -> tuple[int, str, str]:
+        self.get("/accounts/login/")
+        return self.post("/accounts/login/", {"login": email, "password": password})
+
+
+def websocket_handshake(
+    base_url: str, path: str, *, cookie: str | None, origin: str | None
+) -> tuple[str, Any]:
+    """Open a websocket by hand; return the status line and the first text message (or None)."""
+    parts = urllib.parse.urlsplit(base_url)
+    key = base64.b64encode(os.urandom(16)).decode()
+    lines = [
+        f"GET {path} HTTP/1.1",
+        f"Host: {parts.netloc}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {key}",
+        "Sec-WebSocket-Version: 13",
+    ]
+    if origin:
+        lines.append(f"Origin: {origin}")
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    with socket.create_connection((parts.hostname, parts.port or 80), 10) as sock:
+        sock.settimeout(10)
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        reader = sock.makefile("rb")
+        status = reader.readline().decode().strip()
+        while reader.readline() not in (b"\r\n", b""):
+            pass
+        if " 101 " not in status:
+            return status, None
+        first, second = reader.read(2)
+        assert first & 0x0F == 0x1, "expected a text frame"
+        length = second & 0x7F
+        if length == 126:
+            length = int.from_bytes(reader.read(2), "big")
+        return status, json.loads(reader.read(length).decode())
