@@ -101,3 +101,34 @@ def test_entrance_pages_use_the_site_layout(client, db, path):
     assert response.status_code == 200
     assert b'class="site-header"' in response.content
     assert b"vendor/htmx.min.js" in response.content
+
+
+def test_password_reset_mails_a_link(client, db, make_user, mailoutbox):
+    make_user("maria", email="maria@northwind.example")
+    response = client.post("/accounts/password/reset/", {"email": "maria@northwind.example"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
+def test_single_sign_on_button_appears_when_configured(client, db, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": "Northwind SSO",
+                    "client_id": "intranet",
+                    "secret": "s3cret",
+                    "settings": {"server_url": "https://id.northwind.example"},
+                }
+            ]
+        }
+    }
+    text = client.get("/accounts/login/").content.decode()
+    assert "Northwind SSO" in text
+    assert "/accounts/oidc/sso/login/" in text
+
+
+def test_no_single_sign_on_button_by_default(client, db):
+    assert "/accounts/oidc/" not in client.get("/accounts/login/").content.decode()
