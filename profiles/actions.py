@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from taggit.models import Tag
 
 from profiles.models import Department, Profile, User
 
@@ -87,3 +89,25 @@ def create_person(
         location=location,
     )
     return user
+
+
+def set_follow_person(*, follower: User, person: User, following: bool) -> None:
+    """Follow (or stop following) a colleague: their posts and mentions reach your feed."""
+    from profiles.models import Follow
+
+    if person.pk == follower.pk:
+        raise ValidationError("You cannot follow yourself.")
+    if following:
+        Follow.objects.get_or_create(follower=follower, user=person)
+    else:
+        Follow.objects.filter(follower=follower, user=person).delete()
+
+
+def set_follow_tag(*, follower: User, tag: Tag, following: bool) -> None:
+    """Follow (or stop following) a tag: its posts reach your feed."""
+    from profiles.models import Follow
+
+    if following:
+        Follow.objects.get_or_create(follower=follower, tag=tag)
+    else:
+        Follow.objects.filter(follower=follower, tag=tag).delete()

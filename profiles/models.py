@@ -79,3 +79,45 @@ class Profile(models.Model):
     @property
     def is_complete(self) -> bool:
         return bool(self.title and self.department_id and self.location)
+
+
+class Follow(models.Model):
+    """One person following a colleague or a tag ("your friends are your filter").
+
+    Communities are followed by joining them (see questions.Membership)."""
+
+    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="followers"
+    )
+    tag = models.ForeignKey(
+        "taggit.Tag", null=True, blank=True, on_delete=models.CASCADE, related_name="followers"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, tag__isnull=True)
+                    | models.Q(user__isnull=True, tag__isnull=False)
+                ),
+                name="follow_has_one_target",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("user")), name="no_following_oneself"
+            ),
+            models.UniqueConstraint(
+                fields=["follower", "user"],
+                condition=models.Q(user__isnull=False),
+                name="follow_user_once",
+            ),
+            models.UniqueConstraint(
+                fields=["follower", "tag"],
+                condition=models.Q(tag__isnull=False),
+                name="follow_tag_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.user_id or self.tag_id}"

@@ -15,6 +15,8 @@ from django.test import Client
 
 from profiles.actions import create_person
 from profiles.models import Department, User
+from questions.actions import add_member, ask_question, create_community
+from questions.models import Community, Post
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SERVICES_CONFIGURED = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
@@ -61,6 +63,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Test on a SQLite file, as the embedded configuration runs, not on a shared in-memory
+    database (whose table locks fail concurrent writers instead of making them wait)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("db") / "test.sqlite3"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings: Any) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -98,6 +115,39 @@ def make_user(db: None) -> Callable[..., User]:
             display_name=display_name or f"Person {n}",
             password=password,
             **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_community(db: None) -> Callable[..., Community]:
+    def make(
+        name: str = "Platform", *, owner: User, private: bool = False, members=()
+    ) -> Community:
+        community = create_community(
+            creator=owner, name=name, visibility="private" if private else "open"
+        )
+        for member in members:
+            add_member(by=owner, community=community, user=member)
+        return community
+
+    return make
+
+
+@pytest.fixture
+def make_question(db: None) -> Callable[..., Post]:
+    counter = itertools.count(1)
+
+    def make(
+        *, author: User, title: str | None = None, body: str = "", tags=(), community=None
+    ) -> Post:
+        return ask_question(
+            author=author,
+            title=title or f"How do we do thing {next(counter)}?",
+            body=body,
+            tags=list(tags),
+            community=community,
         )
 
     return make

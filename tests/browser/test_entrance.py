@@ -19,7 +19,7 @@ def sign_in(page, base_url, email, password=TEST_PASSWORD):
 def test_sign_in_lands_on_home(page, live_server, make_user):
     make_user("maria", email="maria@northwind.example", display_name="Maria Lopez")
     sign_in(page, live_server.url, "maria@northwind.example")
-    page.get_by_role("heading", name="Welcome, Maria Lopez").wait_for()
+    page.get_by_role("heading", name="Work out loud, Maria Lopez").wait_for()
     assert page.url == live_server.url + "/"
     assert page.get_by_role("navigation", name="Main").is_visible()
     # The stylesheet really applied: the header is a white bar, not unstyled text.
@@ -54,7 +54,7 @@ def test_profile_edit_with_htmx_shows_errors_in_place_then_saves(
     make_department("Platform")
     make_user("maria", email="maria@northwind.example", display_name="Maria Lopez")
     sign_in(page, live_server.url, "maria@northwind.example")
-    page.get_by_role("heading", name="Welcome, Maria Lopez").wait_for()
+    page.get_by_role("heading", name="Work out loud, Maria Lopez").wait_for()
     page.goto(live_server.url + "/people/me/edit/")
     page.get_by_label("Name").fill("")
     page.get_by_label("Job title").fill("Head of Platform")

@@ -41,7 +41,7 @@ def test_seed_demo_prints_logins_that_work(db, client):
         "/accounts/login/", {"login": f"maria@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
-    assert "Welcome, Maria Lopez" in client.get("/").content.decode()
+    assert "Work out loud, Maria Lopez" in client.get("/").content.decode()
 
 
 def test_first_run_leaves_a_database_in_use_alone(db, make_user):

@@ -28,7 +28,7 @@ def test_demo_login_reaches_home_and_opens_a_websocket(server):
     browser = Browser(server)
     status, url, html = browser.sign_in(f"maria@{DEMO_DOMAIN}", DEMO_PASSWORD)
     assert (status, url) == (200, server + "/")
-    assert "Welcome, Maria Lopez" in html
+    assert "Work out loud, Maria Lopez" in html
     cookie = f"sessionid={browser.cookie('sessionid')}"
     ws_status, message = websocket_handshake(
         server, "/ws/notifications/", cookie=cookie, origin=server

@@ -26,13 +26,6 @@ def test_colleague_profile_shows_their_details(make_user, make_department, clien
     assert 'class="button" href="/people/me/edit/"' not in text
 
 
-def test_profile_page_query_count_is_small(make_user, client_for, django_assert_max_num_queries):
-    make_user("maria")
-    client = client_for(make_user())
-    with django_assert_max_num_queries(6):
-        assert client.get("/people/maria/").status_code == 200
-
-
 def test_edit_profile_with_blank_name_keeps_what_was_typed(make_user, client_for):
     user = make_user("maria", display_name="Maria Lopez")
     response = client_for(user).post(
@@ -84,17 +77,3 @@ def test_edit_profile_htmx_success_redirects_the_page(make_user, client_for):
         "/people/me/edit/", {"display_name": "Maria L"}, headers={"HX-Request": "true"}
     )
     assert response.headers["HX-Redirect"] == "/people/maria/"
-
-
-def test_home_page_query_count_does_not_grow_with_colleagues(
-    make_user, make_department, client_for, django_assert_max_num_queries
-):
-    dept = make_department("Engineering")
-    me = make_user("me", department=dept)
-    for _ in range(30):
-        make_user(department=dept)
-    client = client_for(me)
-    with django_assert_max_num_queries(8):
-        response = client.get("/")
-    assert response.status_code == 200
-    assert response.content.decode().count('class="person-card"') == 1 + 6 + 12

@@ -1,0 +1,335 @@
+"""Writes about posts, answers, likes, bookmarks and communities.
+
+Every function validates its domain rules, writes in one transaction and returns what it
+wrote. Rule violations raise django.core.exceptions.ValidationError with a message meant
+for the person who typed the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from intranet.lib.markdown import find_mentions, render_markdown
+from profiles.models import User
+from questions.models import Answer, Bookmark, Community, Like, Membership, Mention, Post
+from questions.permissions import can_view_community, can_view_post
+from questions.tagging import clean_tag_names
+
+MAX_MENTIONS = 10
+MAX_TITLE = 200
+MAX_BODY = 20_000
+MAX_STATUS = 2_000
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    html: str
+    mentioned: list[User]  # real, active colleagues, in order of appearance
+
+
+def render_with_mentions(body: str) -> RenderedText:
+    """Render Markdown, linking @handles of real colleagues; at most MAX_MENTIONS of them."""
+    handles = find_mentions(body)
+    people: list[User] = []
+    if handles:
+        wanted = {h.lower() for h in handles}
+        found = {
+            u.username.lower(): u
+            for u in User.objects.filter(
+                username__in=wanted | set(handles), is_active=True
+            ).select_related("profile")
+        }
+        people = [found[h.lower()] for h in handles if h.lower() in found]
+    if len(people) > MAX_MENTIONS:
+        raise ValidationError(
+            f"Mention at most {MAX_MENTIONS} people in one post; this one mentions {len(people)}.",
+            code="too_many_mentions",
+        )
+    urls = {u.username.lower(): reverse("person", kwargs={"username": u.username}) for u in people}
+    return RenderedText(html=render_markdown(body, mention_urls=urls), mentioned=people)
+
+
+def _check_text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    value = value.strip()
+    if required and not value:
+        raise ValidationError({field: "This cannot be empty."})
+    if len(value) > limit:
+        raise ValidationError(
+            {field: f"Keep this under {limit:,} characters (it has {len(value):,})."}
+        )
+    return value
+
+
+def _check_community(author: User, community: Community | None) -> None:
+    if community is None:
+        return
+    if (
+        community.is_private
+        and not Membership.objects.filter(community=community, user=author).exists()
+    ):
+        raise ValidationError({"community": "Only members can post in this community."})
+
+
+def _mention(post: Post, people: Iterable[User], *, answer: Answer | None = None) -> list[User]:
+    """Record mentions of the people who can see the post; others are silently not mentioned."""
+    visible = [p for p in people if p.pk != post.author_id or answer is not None]
+    if post.community is not None and post.community.is_private:
+        visible = [p for p in visible if can_view_community(p, post.community)]
+    Mention.objects.bulk_create(
+        [Mention(post=post, answer=answer, user=p) for p in visible], ignore_conflicts=True
+    )
+    return visible
+
+
+def _create_post(
+    *,
+    kind: str,
+    author: User,
+    title: str,
+    body: str,
+    tags: str | list[str],
+    community: Community | None,
+) -> Post:
+    tag_names = clean_tag_names(tags)
+    _check_community(author, community)
+    rendered = render_with_mentions(body)
+    with transaction.atomic():
+        post = Post.objects.create(
+            kind=kind,
+            author=author,
+            title=title,
+            body=body,
+            body_html=rendered.html,
+            community=community,
+        )
+        if tag_names:
+            post.tags.set(tag_names)
+        _mention(post, rendered.mentioned)
+    return post
+
+
+def ask_question(
+    *,
+    author: User,
+    title: str,
+    body: str,
+    tags: str | list[str] = "",
+    community: Community | None = None,
+) -> Post:
+    """Ask a question in the open. Mentions notify only people who can see the community."""
+    return _create_post(
+        kind=Post.Kind.QUESTION,
+        author=author,
+        title=_check_text(title, field="title", limit=MAX_TITLE),
+        body=_check_text(body, field="body", limit=MAX_BODY, required=False),
+        tags=tags,
+        community=community,
+    )
+
+
+def post_status(
+    *, author: User, body: str, tags: str | list[str] = "", community: Community | None = None
+) -> Post:
+    """Share a short status update ("working on X, anyone know Y? @maria")."""
+    return _create_post(
+        kind=Post.Kind.STATUS,
+        author=author,
+        title="",
+        body=_check_text(body, field="body", limit=MAX_STATUS),
+        tags=tags,
+        community=community,
+    )
+
+
+def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | list[str]) -> Post:
+    """Change a post's text and tags; marks it edited. New mentions are recorded."""
+    if post.is_question:
+        title = _check_text(title, field="title", limit=MAX_TITLE)
+        body = _check_text(body, field="body", limit=MAX_BODY, required=False)
+    else:
+        title = ""
+        body = _check_text(body, field="body", limit=MAX_STATUS)
+    tag_names = clean_tag_names(tags)
+    rendered = render_with_mentions(body)
+    with transaction.atomic():
+        post.title, post.body, post.body_html = title, body, rendered.html
+        post.edited_at = timezone.now()
+        post.save(update_fields=["title", "body", "body_html", "edited_at"])
+        post.tags.set(tag_names)
+        _mention(post, rendered.mentioned)
+    return post
+
+
+def delete_post(*, post: Post, by: User) -> None:
+    """Soft delete: hidden everywhere, kept for admins."""
+    Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
+
+
+def post_answer(*, post: Post, author: User, body: str) -> Answer:
+    """Answer a question (or reply to a status update). Raises the post in feeds."""
+    body = _check_text(body, field="body", limit=MAX_BODY)
+    if not can_view_post(author, post):
+        raise ValidationError("This post is not available.")
+    rendered = render_with_mentions(body)
+    now = timezone.now()
+    with transaction.atomic():
+        answer = Answer.objects.create(
+            post=post, author=author, body=body, body_html=rendered.html, created_at=now
+        )
+        Post.objects.filter(pk=post.pk).update(
+            answer_count=F("answer_count") + 1, last_activity_at=now
+        )
+        _mention(post, rendered.mentioned, answer=answer)
+    return answer
+
+
+def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
+    body = _check_text(body, field="body", limit=MAX_BODY)
+    rendered = render_with_mentions(body)
+    with transaction.atomic():
+        answer.body, answer.body_html, answer.edited_at = body, rendered.html, timezone.now()
+        answer.save(update_fields=["body", "body_html", "edited_at"])
+        _mention(answer.post, rendered.mentioned, answer=answer)
+    return answer
+
+
+def delete_answer(*, answer: Answer, by: User) -> None:
+    with transaction.atomic():
+        if Answer.objects.filter(pk=answer.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now()
+        ):
+            Post.objects.filter(pk=answer.post_id).update(answer_count=F("answer_count") - 1)
+            Post.objects.filter(pk=answer.post_id, accepted_answer=answer).update(
+                accepted_answer=None
+            )
+
+
+def accept_answer(*, post: Post, answer: Answer | None, by: User) -> Post:
+    """The asker marks one answer as the accepted one (or none). Precondition: by is the asker."""
+    if by.pk != post.author_id or not post.is_question:
+        raise ValidationError("Only the person who asked can accept an answer.")
+    if answer is not None and (answer.post_id != post.pk or answer.is_deleted):
+        raise ValidationError("That answer does not belong to this question.")
+    post.accepted_answer = answer
+    post.save(update_fields=["accepted_answer"])
+    return post
+
+
+def set_like(
+    *, user: User, post: Post | None = None, answer: Answer | None = None, liked: bool
+) -> int:
+    """Like (or unlike) a post or an answer; idempotent. Returns the exact new like count.
+
+    Concurrent identical requests are safe: the unique constraint admits one row, and the
+    counter moves only when a row was really inserted or deleted.
+    """
+    target_model: type[Post] | type[Answer]
+    target: Post | Answer
+    if post is not None and answer is None:
+        target_model, target = Post, post
+    elif answer is not None and post is None:
+        target_model, target = Answer, answer
+    else:
+        raise ValueError("like exactly one of post or answer")
+    if target.author_id == user.pk:
+        raise ValidationError("You cannot like your own post.")
+    with transaction.atomic():
+        if liked:
+            try:
+                with transaction.atomic():
+                    Like.objects.create(user=user, post=post, answer=answer)
+                changed = 1
+            except IntegrityError:
+                changed = 0
+        else:
+            deleted, _ = Like.objects.filter(user=user, post=post, answer=answer).delete()
+            changed = -1 if deleted else 0
+        if changed:
+            target_model.objects.filter(pk=target.pk).update(like_count=F("like_count") + changed)
+        return int(target_model.objects.values_list("like_count", flat=True).get(pk=target.pk))
+
+
+def set_bookmark(
+    *, user: User, post: Post | None = None, answer: Answer | None = None, saved: bool
+) -> Bookmark | None:
+    """Save (or unsave) a post or answer. New bookmarks are public; see set_bookmark_privacy."""
+    if (post is None) == (answer is None):
+        raise ValueError("bookmark exactly one of post or answer")
+    if not saved:
+        Bookmark.objects.filter(user=user, post=post, answer=answer).delete()
+        return None
+    bookmark, _ = Bookmark.objects.get_or_create(user=user, post=post, answer=answer)
+    return bookmark
+
+
+def set_bookmark_privacy(*, bookmark: Bookmark, is_private: bool) -> Bookmark:
+    bookmark.is_private = is_private
+    bookmark.save(update_fields=["is_private"])
+    return bookmark
+
+
+def create_community(
+    *, creator: User, name: str, description: str = "", visibility: str = "open"
+) -> Community:
+    """Create a community; the creator becomes its first owner."""
+    name = _check_text(name, field="name", limit=100)
+    slug = slugify(name)[:100]
+    if not slug:
+        raise ValidationError({"name": "Use at least one letter or digit in the name."})
+    if visibility not in Community.Visibility.values:
+        raise ValidationError({"visibility": "Choose open or private."})
+    if (
+        Community.objects.filter(slug=slug).exists()
+        or Community.objects.filter(name__iexact=name).exists()
+    ):
+        raise ValidationError({"name": "A community with this name already exists."})
+    with transaction.atomic():
+        community = Community.objects.create(
+            name=name,
+            slug=slug,
+            description=description.strip()[:2000],
+            visibility=visibility,
+            created_by=creator,
+        )
+        Membership.objects.create(community=community, user=creator, role=Membership.Role.OWNER)
+    return community
+
+
+def join_community(*, user: User, community: Community) -> Membership:
+    """Join an open community. Private ones are joined by invitation only."""
+    if community.is_private:
+        raise ValidationError("This community is private: ask an owner to add you.")
+    membership, _ = Membership.objects.get_or_create(community=community, user=user)
+    return membership
+
+
+def leave_community(*, user: User, community: Community) -> None:
+    membership = Membership.objects.filter(community=community, user=user).first()
+    if membership is None:
+        return
+    if (
+        membership.role == Membership.Role.OWNER
+        and not Membership.objects.filter(community=community, role=Membership.Role.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError("You are the last owner: make someone else an owner first.")
+    membership.delete()
+
+
+def add_member(*, by: User, community: Community, user: User) -> Membership:
+    """An owner adds (invites) a colleague to a community, private or open."""
+    if not Membership.objects.filter(
+        community=community, user=by, role=Membership.Role.OWNER
+    ).exists():
+        raise ValidationError("Only owners can add members.")
+    membership, _ = Membership.objects.get_or_create(community=community, user=user)
+    return membership

@@ -1,0 +1,194 @@
+"""Feeds and boards: which posts a person sees, newest activity first, and why.
+
+"Your friends are your filter": the network feed holds posts by people I follow, posts that
+mention people I follow, posts in my communities and followed tags, and posts that mention
+me. Every list starts from permissions.visible_posts, so private communities never leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from profiles.models import Follow, User
+from questions.models import Answer, Like, Membership, Mention, Post, PostQuerySet, TaggedPost
+from questions.permissions import visible_posts
+
+PAGE_SIZE = 20
+TABS = {
+    "network": "My network",
+    "all": "All company",
+    "unanswered": "Unanswered questions",
+    "mytags": "Questions in my tags",
+}
+DEFAULT_TAB = "network"
+
+
+@dataclass
+class FeedItem:
+    post: Post
+    reasons: list[str] = field(default_factory=list)
+    liked: bool = False
+
+
+@dataclass
+class FeedPage:
+    items: list[FeedItem]
+    next_cursor: str | None
+
+
+class Network:
+    """What one person follows, loaded once per request."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    @cached_property
+    def followed_user_ids(self) -> set[int]:
+        return set(
+            Follow.objects.filter(follower=self.user, user__isnull=False).values_list(
+                "user_id", flat=True
+            )
+        )
+
+    @cached_property
+    def followed_tag_ids(self) -> set[int]:
+        return set(
+            Follow.objects.filter(follower=self.user, tag__isnull=False).values_list(
+                "tag_id", flat=True
+            )
+        )
+
+    @cached_property
+    def community_ids(self) -> set[int]:
+        return set(Membership.objects.filter(user=self.user).values_list("community_id", flat=True))
+
+    def filter(self) -> Q:
+        users = Follow.objects.filter(follower=self.user, user__isnull=False).values("user_id")
+        tags = Follow.objects.filter(follower=self.user, tag__isnull=False).values("tag_id")
+        return (
+            Q(author=self.user)
+            | Q(author_id__in=users)
+            | Q(community_id__in=Membership.objects.filter(user=self.user).values("community_id"))
+            | Q(
+                id__in=Mention.objects.filter(Q(user=self.user) | Q(user_id__in=users)).values(
+                    "post_id"
+                )
+            )
+            | Q(id__in=TaggedPost.objects.filter(tag_id__in=tags).values("content_object_id"))
+        )
+
+    def reasons(self, post: Post) -> list[str]:
+        reasons: list[str] = []
+        mentioned = [m.user for m in post.mentions.all()]
+        if any(u.pk == self.user.pk for u in mentioned):
+            reasons.append("You were mentioned")
+        if post.author_id == self.user.pk:
+            reasons.append("Your post")
+        elif post.author_id in self.followed_user_ids:
+            reasons.append(f"{post.author.profile.display_name}, whom you follow, posted")
+        for person in mentioned:
+            if person.pk in self.followed_user_ids and person.pk != post.author_id:
+                reasons.append(f"{person.profile.display_name}, whom you follow, was mentioned")
+        if post.community_id in self.community_ids and post.community is not None:
+            reasons.append(f"In {post.community.name}, a community you joined")
+        for tag in post.tags.all():
+            if tag.pk in self.followed_tag_ids:
+                reasons.append(f"Tagged #{tag.name}, which you follow")
+        return reasons
+
+
+def with_card_data(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Everything a post card shows, in a constant number of queries."""
+    return posts.select_related("author__profile", "community").prefetch_related(
+        "tags",  # type: ignore[misc]
+        Prefetch("mentions", queryset=Mention.objects.select_related("user__profile")),
+    )
+
+
+def encode_cursor(post: Post) -> str:
+    return f"{post.last_activity_at.isoformat()}_{post.pk}"
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    if not cursor or "_" not in cursor:
+        return None
+    when, _, pk = cursor.rpartition("_")
+    moment = parse_datetime(when.replace(" ", "+"))
+    if moment is None or not pk.isdigit():
+        return None
+    return moment, int(pk)
+
+
+def paginate(posts: QuerySet[Post], cursor: str | None) -> tuple[list[Post], str | None]:
+    """Keyset pagination on (last_activity_at, id): stable while new posts arrive."""
+    after = decode_cursor(cursor)
+    if after is not None:
+        moment, pk = after
+        posts = posts.filter(Q(last_activity_at__lt=moment) | Q(last_activity_at=moment, id__lt=pk))
+    page = list(posts.order_by("-last_activity_at", "-id")[: PAGE_SIZE + 1])
+    next_cursor = encode_cursor(page[PAGE_SIZE - 1]) if len(page) > PAGE_SIZE else None
+    return page[:PAGE_SIZE], next_cursor
+
+
+def liked_post_ids(user: User, posts: list[Post]) -> set[int]:
+    if not posts:
+        return set()
+    return set(
+        Like.objects.filter(user=user, post_id__in=[p.pk for p in posts]).values_list(
+            "post_id", flat=True
+        )
+    )
+
+
+def build_page(user: User, posts: QuerySet[Post], cursor: str | None) -> FeedPage:
+    network = Network(user)
+    page, next_cursor = paginate(with_card_data(posts), cursor)
+    liked = liked_post_ids(user, page)
+    items = [FeedItem(post=p, reasons=network.reasons(p), liked=p.pk in liked) for p in page]
+    return FeedPage(items=items, next_cursor=next_cursor)
+
+
+def home_feed(user: User, *, tab: str, cursor: str | None = None) -> FeedPage:
+    posts: PostQuerySet = visible_posts(user)
+    if tab == "network":
+        posts = posts.filter(Network(user).filter())
+    elif tab == "unanswered":
+        posts = posts.unanswered()
+    elif tab == "mytags":
+        tags = Follow.objects.filter(follower=user, tag__isnull=False).values("tag_id")
+        posts = posts.questions().filter(
+            id__in=TaggedPost.objects.filter(tag_id__in=tags).values("content_object_id")
+        )
+    return build_page(user, posts, cursor)
+
+
+def board(viewer: User, person: User, *, cursor: str | None = None) -> FeedPage:
+    """A person's board: their posts and the posts that mention them, as `viewer` may see."""
+    posts = visible_posts(viewer).filter(
+        Q(author=person) | Q(id__in=Mention.objects.filter(user=person).values("post_id"))
+    )
+    return build_page(viewer, posts, cursor)
+
+
+def tag_feed(viewer: User, tag_id: int, *, cursor: str | None = None) -> FeedPage:
+    posts = visible_posts(viewer).filter(
+        id__in=TaggedPost.objects.filter(tag_id=tag_id).values("content_object_id")
+    )
+    return build_page(viewer, posts, cursor)
+
+
+def community_feed(viewer: User, community_id: int, *, cursor: str | None = None) -> FeedPage:
+    return build_page(viewer, visible_posts(viewer).filter(community_id=community_id), cursor)
+
+
+def answers_for_page(post: Post) -> QuerySet[Answer]:
+    return (
+        post.answers.filter(deleted_at__isnull=True)
+        .select_related("author__profile")
+        .order_by("created_at", "id")
+    )

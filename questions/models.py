@@ -1,0 +1,287 @@
+"""Posts (status updates, questions), answers, likes, mentions, bookmarks and communities.
+
+Content never cascades from a person: authors are PROTECTed, posts are soft-deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+class Community(models.Model):
+    class Visibility(models.TextChoices):
+        OPEN = "open", "Open: anyone can join"
+        PRIVATE = "private", "Private: members only, invited by owners"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, max_length=2000)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "communities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community", kwargs={"slug": self.slug})
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Member"
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="one_membership_per_person")
+        ]
+        indexes = [models.Index(fields=["user", "community"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.community} ({self.role})"
+
+
+class TaggedPost(TaggedItemBase):
+    """A direct foreign key instead of taggit's generic relation: tag filters join cheaply."""
+
+    content_object: models.ForeignKey[Post, Post] = models.ForeignKey(
+        "Post", on_delete=models.CASCADE, related_name="tagged"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tag_once_per_post")
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"])]
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def alive(self) -> PostQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def questions(self) -> PostQuerySet:
+        return self.filter(kind=Post.Kind.QUESTION)
+
+    def unanswered(self) -> PostQuerySet:
+        return self.filter(kind=Post.Kind.QUESTION, answer_count=0)
+
+
+class Post(models.Model):  # type: ignore[django-manager-missing]
+    class Kind(models.TextChoices):
+        STATUS = "status", "Status update"
+        QUESTION = "question", "Question"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
+    )
+    tags = TaggableManager(through=TaggedPost, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    accepted_answer = models.ForeignKey(
+        "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer_count = models.PositiveIntegerField(default=0)
+    like_count = models.PositiveIntegerField(default=0)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        indexes = [
+            models.Index(fields=["-last_activity_at", "-id"], name="post_activity"),
+            models.Index(fields=["community", "-last_activity_at"], name="post_community_activity"),
+            models.Index(fields=["author", "-last_activity_at"], name="post_author_activity"),
+            models.Index(
+                fields=["kind", "answer_count", "-last_activity_at"], name="post_unanswered"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="question") | ~Q(title=""), name="question_has_title"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.body[:60]
+
+    def get_absolute_url(self) -> str:
+        slug = slugify(self.title)[:60] or "post"
+        return reverse("post", kwargs={"pk": self.pk, "slug": slug})
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == self.Kind.QUESTION
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer_count > 0
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def display_title(self) -> str:
+        return self.title or (self.body[:80] + ("…" if len(self.body) > 80 else ""))
+
+
+class Answer(models.Model):
+    """An answer to a question, or a reply to a status update."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="answers")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
+    )
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    like_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["post", "created_at"], name="answer_post_created")]
+
+    def __str__(self) -> str:
+        return f"Answer {self.pk} to {self.post_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#answer-{self.pk}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+def _one_target() -> Q:
+    return Q(post__isnull=False, answer__isnull=True) | Q(post__isnull=True, answer__isnull=False)
+
+
+class Like(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="likes"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="likes"
+    )
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="likes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=_one_target(), name="like_has_one_target"),
+            models.UniqueConstraint(
+                fields=["user", "post"], condition=Q(post__isnull=False), name="like_post_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "answer"],
+                condition=Q(answer__isnull=False),
+                name="like_answer_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.post_id or self.answer_id}"
+
+
+class Mention(models.Model):
+    """Someone @mentioned in a post (or in one of its answers). Puts the post on their board."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user"],
+                condition=Q(answer__isnull=True),
+                name="mention_in_post_once",
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "user"],
+                condition=Q(answer__isnull=False),
+                name="mention_in_answer_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "post"], name="mention_user_post")]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in {self.post_id}"
+
+
+class Bookmark(models.Model):
+    """A saved post or answer. Public by default ("default to openness"), private on request."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    is_private = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_one_target(), name="bookmark_has_one_target"),
+            models.UniqueConstraint(
+                fields=["user", "post"], condition=Q(post__isnull=False), name="bookmark_post_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "answer"],
+                condition=Q(answer__isnull=False),
+                name="bookmark_answer_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saved {self.post_id or self.answer_id}"

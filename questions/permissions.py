@@ -1,0 +1,112 @@
+"""Who may see and change posts and communities: the one place visibility is decided.
+
+Views, feeds, boards, autocomplete, search and file downloads all go through these helpers,
+so a private community cannot leak by one path. Hidden things are 404, never 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from profiles.models import User
+from questions.models import Answer, Community, Membership, Post, PostQuerySet
+
+Viewer = User | AnonymousUser
+
+
+def member_community_ids(user: Viewer) -> QuerySet[Membership, int]:
+    """A subquery of the ids of communities `user` belongs to."""
+    return Membership.objects.filter(user_id=user.pk or 0).values_list("community_id", flat=True)
+
+
+def visible_communities(user: Viewer) -> QuerySet[Community]:
+    if not user.is_authenticated:
+        return Community.objects.none()
+    return Community.objects.filter(
+        Q(visibility=Community.Visibility.OPEN) | Q(id__in=member_community_ids(user))
+    )
+
+
+def visible_posts(user: Viewer) -> PostQuerySet:
+    """Posts `user` may see: not deleted, and outside private communities they are not in."""
+    if not user.is_authenticated:
+        return Post.objects.none()
+    return Post.objects.alive().filter(
+        Q(community__isnull=True)
+        | Q(community__visibility=Community.Visibility.OPEN)
+        | Q(community_id__in=member_community_ids(user))
+    )
+
+
+def can_view_community(user: Viewer, community: Community) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not community.is_private:
+        return True
+    return Membership.objects.filter(community=community, user_id=user.pk or 0).exists()
+
+
+def can_view_post(user: Viewer, post: Post) -> bool:
+    if not user.is_authenticated or post.is_deleted:
+        return False
+    return post.community is None or can_view_community(user, post.community)
+
+
+def get_post_for_user(user: Viewer, pk: int, *, for_update: bool = False) -> Post:
+    """The post if `user` may see it; 404 otherwise (also for deleted posts)."""
+    queryset = visible_posts(user).select_related(
+        "author__profile__department", "community", "accepted_answer"
+    )
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=pk)
+    except Post.DoesNotExist:
+        raise Http404("No such post.") from None
+
+
+def get_answer_for_user(user: Viewer, pk: int) -> Answer:
+    try:
+        answer = Answer.objects.select_related("post__community").get(
+            pk=pk, deleted_at__isnull=True
+        )
+    except Answer.DoesNotExist:
+        raise Http404("No such answer.") from None
+    if not can_view_post(user, answer.post):
+        raise Http404("No such answer.")
+    return answer
+
+
+def get_community_for_user(user: Viewer, slug: str) -> Community:
+    """The community if `user` may see it; 404 for private ones they are not in."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not can_view_community(user, community):
+        raise Http404("No such community.")
+    return community
+
+
+def get_community_by_id_for_user(user: Viewer, pk: int) -> Community:
+    community = Community.objects.filter(pk=pk).first()
+    if community is None or not can_view_community(user, community):
+        raise Http404("No such community.")
+    return community
+
+
+def can_edit_post(user: Viewer, post: Post) -> bool:
+    return bool(user.is_authenticated and (post.author_id == user.pk or user.is_staff))
+
+
+def can_edit_answer(user: Viewer, answer: Answer) -> bool:
+    return bool(user.is_authenticated and (answer.author_id == user.pk or user.is_staff))
+
+
+def can_accept_answer(user: Viewer, post: Post) -> bool:
+    return bool(user.is_authenticated and post.is_question and post.author_id == user.pk)
+
+
+def is_community_owner(user: Viewer, community: Community) -> bool:
+    return Membership.objects.filter(
+        community=community, user_id=user.pk or 0, role=Membership.Role.OWNER
+    ).exists()

@@ -1,0 +1,473 @@
+"""Pages for posts, answers, likes, bookmarks, tags and communities.
+
+Each view: parse the form, fetch through permissions, call an action, render or redirect.
+With htmx the same URL answers with a partial; everything works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms import Form
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from taggit.models import Tag
+
+from intranet.lib.http import AuthenticatedRequest
+from profiles.actions import ensure_profile
+from profiles.models import Follow
+from questions import actions, feeds
+from questions.forms import (
+    AddMemberForm,
+    AnswerForm,
+    CommunityForm,
+    ComposeForm,
+    EditPostForm,
+    QuestionForm,
+)
+from questions.models import Bookmark, Community, Like, Membership, Post
+from questions.permissions import (
+    can_accept_answer,
+    can_edit_answer,
+    can_edit_post,
+    get_answer_for_user,
+    get_community_for_user,
+    get_post_for_user,
+    is_community_owner,
+    visible_communities,
+)
+
+
+def _apply(form: Form, error: ValidationError) -> None:
+    """Show an action's ValidationError on the form, on its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _feed_response(
+    request: AuthenticatedRequest, page: feeds.FeedPage, context: dict[str, Any], template: str
+) -> HttpResponse:
+    context = {**context, "page": page}
+    if request.htmx and request.GET.get("after"):
+        return render(request, "questions/partials/feed_page.html", context)
+    return render(request, template, context)
+
+
+@require_GET
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    tab = request.GET.get("tab", feeds.DEFAULT_TAB)
+    if tab not in feeds.TABS:
+        tab = feeds.DEFAULT_TAB
+    page = feeds.home_feed(request.user, tab=tab, cursor=request.GET.get("after"))
+    context = {
+        "profile": ensure_profile(user=request.user),
+        "tab": tab,
+        "tabs": feeds.TABS,
+        "compose": ComposeForm(user=request.user),
+        "my_communities": Community.objects.filter(memberships__user=request.user)[:10],
+        "followed_tags": Tag.objects.filter(followers__follower=request.user)[:15],
+    }
+    return _feed_response(request, page, context, "questions/home.html")
+
+
+@require_POST
+def compose(request: AuthenticatedRequest) -> HttpResponse:
+    """The home page's compose box: a status update or a quick question."""
+    form = ComposeForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == Post.Kind.QUESTION:
+                post = actions.ask_question(
+                    author=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    tags=data["tags"],
+                    community=data["community"],
+                )
+            else:
+                post = actions.post_status(
+                    author=request.user,
+                    body=data["body"],
+                    tags=data["tags"],
+                    community=data["community"],
+                )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Posted.")
+            return redirect(post.get_absolute_url())
+    messages.error(request, "Your post was not saved: see the message below the box.")
+    page = feeds.home_feed(request.user, tab=feeds.DEFAULT_TAB)
+    context = {
+        "profile": request.user.profile,
+        "tab": feeds.DEFAULT_TAB,
+        "tabs": feeds.TABS,
+        "compose": form,
+    }
+    return render(request, "questions/home.html", {**context, "page": page}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def ask(request: AuthenticatedRequest) -> HttpResponse:
+    form = QuestionForm(
+        request.POST or None, user=request.user, initial={"community": request.GET.get("community")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = actions.ask_question(
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                community=data["community"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect(post.get_absolute_url())
+    return render(request, "questions/ask.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def post_detail(request: AuthenticatedRequest, pk: int, slug: str = "") -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    if slug != post.get_absolute_url().rstrip("/").rsplit("/", 1)[-1]:
+        return HttpResponseRedirect(post.get_absolute_url())
+    return render(request, "questions/post_detail.html", _post_context(request, post, AnswerForm()))
+
+
+def _post_context(
+    request: AuthenticatedRequest, post: Post, answer_form: AnswerForm
+) -> dict[str, Any]:
+    answers = list(feeds.answers_for_page(post))
+    liked = set(
+        Like.objects.filter(user=request.user, answer__in=answers).values_list(
+            "answer_id", flat=True
+        )
+    )
+    saved = set(
+        Bookmark.objects.filter(user=request.user, answer__in=answers).values_list(
+            "answer_id", flat=True
+        )
+    )
+    for answer in answers:
+        answer.liked = answer.pk in liked  # type: ignore[attr-defined]
+        answer.saved = answer.pk in saved  # type: ignore[attr-defined]
+        answer.can_edit = can_edit_answer(request.user, answer)  # type: ignore[attr-defined]
+    if post.accepted_answer_id:
+        answers.sort(key=lambda a: a.pk != post.accepted_answer_id)
+    return {
+        "post": post,
+        "tags": list(post.tags.all()),
+        "mentioned": [
+            m.user
+            for m in post.mentions.filter(answer__isnull=True).select_related("user__profile")
+        ],
+        "answers": answers,
+        "answer_form": answer_form,
+        "liked": Like.objects.filter(user=request.user, post=post).exists(),
+        "saved": Bookmark.objects.filter(user=request.user, post=post).exists(),
+        "can_edit": can_edit_post(request.user, post),
+        "can_accept": can_accept_answer(request.user, post),
+    }
+
+
+@require_POST
+def answer_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer = actions.post_answer(
+                post=post, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect(answer.get_absolute_url())
+    return render(
+        request, "questions/post_detail.html", _post_context(request, post, form), status=400
+    )
+
+
+@require_POST
+def accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    if not can_accept_answer(request.user, post):
+        raise Http404("No such post.")
+    answer_id = request.POST.get("answer", "")
+    answer = get_answer_for_user(request.user, int(answer_id)) if answer_id.isdigit() else None
+    try:
+        actions.accept_answer(post=post, answer=answer, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(post.get_absolute_url())
+
+
+def _toggle_response(
+    request: AuthenticatedRequest, template: str, context: dict[str, Any], fallback: str
+) -> HttpResponse:
+    if request.htmx:
+        return render(request, template, context)
+    return redirect(fallback)
+
+
+@require_POST
+def like_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    liked = request.POST.get("liked") != "0"
+    try:
+        count = actions.set_like(user=request.user, post=post, liked=liked)
+    except ValidationError as error:
+        return _refused(request, error, post.get_absolute_url())
+    context = {"url": reverse("like_post", args=[post.pk]), "liked": liked, "count": count}
+    return _toggle_response(
+        request, "questions/partials/like_button.html", context, post.get_absolute_url()
+    )
+
+
+@require_POST
+def like_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    answer = get_answer_for_user(request.user, pk)
+    liked = request.POST.get("liked") != "0"
+    try:
+        count = actions.set_like(user=request.user, answer=answer, liked=liked)
+    except ValidationError as error:
+        return _refused(request, error, answer.get_absolute_url())
+    context = {"url": reverse("like_answer", args=[answer.pk]), "liked": liked, "count": count}
+    return _toggle_response(
+        request, "questions/partials/like_button.html", context, answer.get_absolute_url()
+    )
+
+
+def _refused(request: AuthenticatedRequest, error: ValidationError, fallback: str) -> HttpResponse:
+    if request.htmx:
+        return HttpResponse(" ".join(error.messages), status=400)
+    messages.error(request, " ".join(error.messages))
+    return redirect(fallback)
+
+
+@require_POST
+def bookmark_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    saved = request.POST.get("saved") != "0"
+    actions.set_bookmark(user=request.user, post=post, saved=saved)
+    context = {"url": reverse("bookmark_post", args=[post.pk]), "saved": saved}
+    return _toggle_response(
+        request, "questions/partials/bookmark_button.html", context, post.get_absolute_url()
+    )
+
+
+@require_POST
+def bookmark_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    answer = get_answer_for_user(request.user, pk)
+    saved = request.POST.get("saved") != "0"
+    actions.set_bookmark(user=request.user, answer=answer, saved=saved)
+    context = {"url": reverse("bookmark_answer", args=[answer.pk]), "saved": saved}
+    return _toggle_response(
+        request, "questions/partials/bookmark_button.html", context, answer.get_absolute_url()
+    )
+
+
+@require_POST
+def bookmark_privacy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    bookmark = get_object_or_404(Bookmark, pk=pk, user=request.user)
+    actions.set_bookmark_privacy(bookmark=bookmark, is_private=request.POST.get("private") == "1")
+    return redirect(reverse("person", args=[request.user.username]) + "#bookmarks")
+
+
+@require_http_methods(["GET", "POST"])
+def post_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    if not can_edit_post(request.user, post):
+        raise Http404("No such post.")
+    initial = {
+        "title": post.title,
+        "body": post.body,
+        "tags": ", ".join(t.name for t in post.tags.all()),
+    }
+    form = EditPostForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_post(post=post, editor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(post.get_absolute_url())
+    return render(
+        request,
+        "questions/post_edit.html",
+        {"form": form, "post": post},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def post_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    if not can_edit_post(request.user, post):
+        raise Http404("No such post.")
+    actions.delete_post(post=post, by=request.user)
+    messages.success(request, "The post was deleted.")
+    return HttpResponseClientRedirect(reverse("home")) if request.htmx else redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def answer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    answer = get_answer_for_user(request.user, pk)
+    if not can_edit_answer(request.user, answer):
+        raise Http404("No such answer.")
+    form = AnswerForm(request.POST or None, initial={"body": answer.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_answer(answer=answer, editor=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect(answer.get_absolute_url())
+    return render(
+        request,
+        "questions/answer_edit.html",
+        {"form": form, "answer": answer},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def answer_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    answer = get_answer_for_user(request.user, pk)
+    if not can_edit_answer(request.user, answer):
+        raise Http404("No such answer.")
+    actions.delete_answer(answer=answer, by=request.user)
+    messages.success(request, "The answer was deleted.")
+    return redirect(answer.post.get_absolute_url())
+
+
+@require_GET
+def tag_page(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag, slug=slug)
+    page = feeds.tag_feed(request.user, tag.pk, cursor=request.GET.get("after"))
+    following = Follow.objects.filter(follower=request.user, tag=tag).exists()
+    return _feed_response(request, page, {"tag": tag, "following": following}, "questions/tag.html")
+
+
+@require_POST
+def tag_follow(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    from profiles.actions import set_follow_tag
+
+    tag = get_object_or_404(Tag, slug=slug)
+    following = request.POST.get("following") != "0"
+    set_follow_tag(follower=request.user, tag=tag, following=following)
+    context = {
+        "url": reverse("tag_follow", args=[tag.slug]),
+        "following": following,
+        "what": f"#{tag.name}",
+    }
+    return _toggle_response(
+        request, "questions/partials/follow_button.html", context, reverse("tag", args=[tag.slug])
+    )
+
+
+@require_GET
+def tag_suggest(request: AuthenticatedRequest) -> JsonResponse:
+    """Existing tags starting with `q`, most used first, for the tag autocomplete."""
+    prefix = request.GET.get("q", "").strip().lstrip("#").lower()[:40]
+    if not prefix:
+        return JsonResponse({"results": []})
+    tags = (
+        Tag.objects.filter(name__startswith=prefix)
+        .annotate(uses=Count("questions_taggedpost_items"))
+        .order_by("-uses", "name")[:8]
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {"value": t.name, "label": f"#{t.name}", "detail": f"{t.uses} posts"} for t in tags
+            ]
+        }
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def communities(request: AuthenticatedRequest) -> HttpResponse:
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = actions.create_community(creator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            return redirect(community.get_absolute_url())
+    listed = (
+        visible_communities(request.user)
+        .annotate(members=Count("memberships", distinct=True))
+        .order_by("name")
+    )
+    mine = set(Membership.objects.filter(user=request.user).values_list("community_id", flat=True))
+    return render(
+        request,
+        "questions/communities.html",
+        {"communities": listed, "mine": mine, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def community_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    community = get_community_for_user(request.user, slug)
+    page = feeds.community_feed(request.user, community.pk, cursor=request.GET.get("after"))
+    members = (
+        Membership.objects.filter(community=community)
+        .select_related("user__profile")
+        .order_by("-role", "user__profile__display_name")
+    )
+    context = {
+        "community": community,
+        "members": members[:50],
+        "member_count": members.count(),
+        "is_member": members.filter(user=request.user).exists(),
+        "is_owner": is_community_owner(request.user, community),
+        "add_form": AddMemberForm(),
+    }
+    return _feed_response(request, page, context, "questions/community.html")
+
+
+@require_POST
+def community_membership(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    community = get_community_for_user(request.user, slug)
+    try:
+        if request.POST.get("join") == "1":
+            actions.join_community(user=request.user, community=community)
+            messages.success(request, f"You joined {community.name}.")
+        else:
+            actions.leave_community(user=request.user, community=community)
+            messages.success(request, f"You left {community.name}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(community.get_absolute_url())
+
+
+@require_POST
+def community_add_member(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    community = get_community_for_user(request.user, slug)
+    if not is_community_owner(request.user, community):
+        raise Http404("No such community.")
+    form = AddMemberForm(request.POST)
+    if form.is_valid():
+        actions.add_member(by=request.user, community=community, user=form.cleaned_data["username"])
+        messages.success(request, f"@{form.cleaned_data['username'].username} is now a member.")
+    else:
+        messages.error(request, " ".join(str(e) for e in form.errors.get("username", [])))
+    return redirect(community.get_absolute_url())

@@ -1,0 +1,95 @@
+"""Feeds and boards: your friends are your filter, and each item says why it is there."""
+
+from __future__ import annotations
+
+from taggit.models import Tag
+
+from profiles.actions import set_follow_person, set_follow_tag
+from questions import actions, feeds
+
+
+def posts_in(page):
+    return [item.post for item in page.items]
+
+
+def reasons_for(page, post):
+    return next(item.reasons for item in page.items if item.post.pk == post.pk)
+
+
+def test_network_feed_holds_followed_people_mentions_communities_and_tags(
+    make_user, make_community, make_question
+):
+    me = make_user("me")
+    maria = make_user("maria", display_name="Maria Lopez")
+    ken = make_user("ken", display_name="Ken Okafor")
+    stranger = make_user("stranger")
+    set_follow_person(follower=me, person=maria, following=True)
+    set_follow_person(follower=me, person=ken, following=True)
+    community = make_community("Platform", owner=stranger, members=[me])
+
+    by_followed = make_question(author=maria, title="By Maria?")
+    mentions_followed = make_question(author=stranger, title="Ken?", body="@ken any idea?")
+    in_community = make_question(author=stranger, title="Platform?", community=community)
+    tagged = make_question(author=stranger, title="Tagged?", tags=["kubernetes"])
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="kubernetes"), following=True)
+    mentions_me = make_question(author=stranger, title="Me?", body="@me please")
+    unrelated = make_question(author=stranger, title="Unrelated?")
+
+    page = feeds.home_feed(me, tab="network")
+    shown = posts_in(page)
+    for post in (by_followed, mentions_followed, in_community, tagged, mentions_me):
+        assert post in shown
+    assert unrelated not in shown
+    assert reasons_for(page, by_followed) == ["Maria Lopez, whom you follow, posted"]
+    assert reasons_for(page, mentions_followed) == ["Ken Okafor, whom you follow, was mentioned"]
+    assert reasons_for(page, in_community) == ["In Platform, a community you joined"]
+    assert reasons_for(page, tagged) == ["Tagged #kubernetes, which you follow"]
+    assert reasons_for(page, mentions_me) == ["You were mentioned"]
+    # Newest activity first.
+    assert shown[0] == mentions_me
+    assert unrelated in posts_in(feeds.home_feed(me, tab="all"))
+
+
+def test_mention_puts_post_on_the_mentioned_persons_board(make_user, make_question):
+    maria = make_user("maria")
+    post = make_question(author=make_user(), body="@maria?")
+    assert post in posts_in(feeds.board(make_user(), maria))
+
+
+def test_private_community_post_never_reaches_a_non_member(
+    make_user, make_community, make_question
+):
+    owner = make_user("owner")
+    outsider = make_user("outsider")
+    set_follow_person(follower=outsider, person=owner, following=True)
+    community = make_community("M&A", owner=owner, private=True)
+    secret = make_question(author=owner, title="Secret?", tags=["deal"], community=community)
+    set_follow_tag(follower=outsider, tag=Tag.objects.get(name="deal"), following=True)
+    for tab in feeds.TABS:
+        assert secret not in posts_in(feeds.home_feed(outsider, tab=tab))
+    assert secret not in posts_in(feeds.board(outsider, owner))
+    assert secret not in posts_in(feeds.tag_feed(outsider, Tag.objects.get(name="deal").pk))
+    assert secret in posts_in(feeds.board(owner, owner))
+
+
+def test_unanswered_and_my_tags_tabs(make_user, make_question):
+    me = make_user()
+    answered = make_question(author=make_user(), tags=["ci"])
+    actions.post_answer(post=answered, author=make_user(), body="Done.")
+    open_question = make_question(author=make_user(), tags=["ci"])
+    other_tag = make_question(author=make_user(), tags=["hr"])
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="ci"), following=True)
+    unanswered = posts_in(feeds.home_feed(me, tab="unanswered"))
+    assert open_question in unanswered and other_tag in unanswered and answered not in unanswered
+    mine = posts_in(feeds.home_feed(me, tab="mytags"))
+    assert answered in mine and open_question in mine and other_tag not in mine
+
+
+def test_feed_pages_follow_on_without_gaps_or_repeats(make_user, make_question):
+    me = make_user()
+    made = [make_question(author=make_user()) for _ in range(feeds.PAGE_SIZE + 5)]
+    first = feeds.home_feed(me, tab="all")
+    second = feeds.home_feed(me, tab="all", cursor=first.next_cursor)
+    assert len(first.items) == feeds.PAGE_SIZE and second.next_cursor is None
+    seen = posts_in(first) + posts_in(second)
+    assert sorted(p.pk for p in seen) == sorted(p.pk for p in made)
