@@ -47,3 +47,33 @@ def page(chromium: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def page_for(chromium: Any, live_server: Any) -> Iterator[Any]:
+    """A browser tab already signed in as the given user (its own cookie jar)."""
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def open_page(user: Any) -> Any:
+        client = Client()
+        client.force_login(user)
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
