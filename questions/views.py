@@ -31,7 +31,7 @@ from questions.forms import (
     EditPostForm,
     QuestionForm,
 )
-from questions.models import Bookmark, Community, Like, Membership, Post
+from questions.models import Answer, Bookmark, Community, Like, Membership, Post
 from questions.permissions import (
     can_accept_answer,
     can_edit_answer,
@@ -223,61 +223,58 @@ def _toggle_response(
     return redirect(fallback)
 
 
-@require_POST
-def like_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    post = get_post_for_user(request.user, pk)
+def _targets(target: Post | Answer) -> dict[str, Any]:
+    """The post= / answer= keyword arguments the actions take for `target`."""
+    if isinstance(target, Post):
+        return {"post": target, "answer": None}
+    return {"post": None, "answer": target}
+
+
+def _like(request: AuthenticatedRequest, target: Post | Answer, url: str) -> HttpResponse:
     liked = request.POST.get("liked") != "0"
     try:
-        count = actions.set_like(user=request.user, post=post, liked=liked)
+        count = actions.set_like(user=request.user, liked=liked, **_targets(target))
     except ValidationError as error:
-        return _refused(request, error, post.get_absolute_url())
-    context = {"url": reverse("like_post", args=[post.pk]), "liked": liked, "count": count}
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=400)
+        messages.error(request, " ".join(error.messages))
+        return redirect(target.get_absolute_url())
+    context = {"url": url, "liked": liked, "count": count}
     return _toggle_response(
-        request, "questions/partials/like_button.html", context, post.get_absolute_url()
+        request, "questions/partials/like_button.html", context, target.get_absolute_url()
     )
+
+
+def _bookmark(request: AuthenticatedRequest, target: Post | Answer, url: str) -> HttpResponse:
+    saved = request.POST.get("saved") != "0"
+    actions.set_bookmark(user=request.user, saved=saved, **_targets(target))
+    context = {"url": url, "saved": saved}
+    return _toggle_response(
+        request, "questions/partials/bookmark_button.html", context, target.get_absolute_url()
+    )
+
+
+@require_POST
+def like_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _like(request, get_post_for_user(request.user, pk), reverse("like_post", args=[pk]))
 
 
 @require_POST
 def like_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     answer = get_answer_for_user(request.user, pk)
-    liked = request.POST.get("liked") != "0"
-    try:
-        count = actions.set_like(user=request.user, answer=answer, liked=liked)
-    except ValidationError as error:
-        return _refused(request, error, answer.get_absolute_url())
-    context = {"url": reverse("like_answer", args=[answer.pk]), "liked": liked, "count": count}
-    return _toggle_response(
-        request, "questions/partials/like_button.html", context, answer.get_absolute_url()
-    )
-
-
-def _refused(request: AuthenticatedRequest, error: ValidationError, fallback: str) -> HttpResponse:
-    if request.htmx:
-        return HttpResponse(" ".join(error.messages), status=400)
-    messages.error(request, " ".join(error.messages))
-    return redirect(fallback)
+    return _like(request, answer, reverse("like_answer", args=[pk]))
 
 
 @require_POST
 def bookmark_post(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_post_for_user(request.user, pk)
-    saved = request.POST.get("saved") != "0"
-    actions.set_bookmark(user=request.user, post=post, saved=saved)
-    context = {"url": reverse("bookmark_post", args=[post.pk]), "saved": saved}
-    return _toggle_response(
-        request, "questions/partials/bookmark_button.html", context, post.get_absolute_url()
-    )
+    return _bookmark(request, post, reverse("bookmark_post", args=[pk]))
 
 
 @require_POST
 def bookmark_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     answer = get_answer_for_user(request.user, pk)
-    saved = request.POST.get("saved") != "0"
-    actions.set_bookmark(user=request.user, answer=answer, saved=saved)
-    context = {"url": reverse("bookmark_answer", args=[answer.pk]), "saved": saved}
-    return _toggle_response(
-        request, "questions/partials/bookmark_button.html", context, answer.get_absolute_url()
-    )
+    return _bookmark(request, answer, reverse("bookmark_answer", args=[pk]))
 
 
 @require_POST

@@ -1,0 +1,120 @@
+"""Server time of the home feed, a question page and a tag page at 100,000 posts.
+
+    VAR_DIR=var/bench .venv/bin/python -m bench.feed_bench            # SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_feed .venv/bin/python -m bench.feed_bench
+
+Seeds the database first if it holds fewer posts than asked (bench.seed_large), then times
+`--requests` in-process requests per page through Django's full stack (middleware, session,
+views, templates) with DEBUG off, after a warm-up. Prints median, p95 and the ratio of p95 to
+the 50 ms target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+TARGET_P95_MS = 50.0
+
+
+def configure_environment() -> None:
+    # Production-like rendering: cached templates, no query log. Never used to serve anything.
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_requests(get: Callable[[], int], count: int, warmup: int = 10) -> list[float]:
+    for _ in range(warmup):
+        get()
+    timings = []
+    for _ in range(count):
+        start = time.perf_counter()
+        status = get()
+        timings.append((time.perf_counter() - start) * 1000)
+        if status != 200:
+            raise SystemExit(f"unexpected HTTP {status}")
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--answers", type=int, default=300_000)
+    parser.add_argument("--people", type=int, default=5_000)
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
+    args = parser.parse_args()
+
+    configure_environment()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from taggit.models import Tag
+
+    from bench.seed_large import seed
+    from profiles.models import Follow, User
+    from questions.models import Post
+
+    call_command("migrate", verbosity=0)
+    if Post.objects.count() < args.posts:
+        seed(posts=args.posts, answers=args.answers, people=args.people, progress=True)
+
+    viewer = (
+        User.objects.annotate(n=Count("following")).filter(n__gt=0).order_by("-n", "pk").first()
+        or User.objects.order_by("pk").first()
+    )
+    question = (
+        Post.objects.filter(kind="question", deleted_at__isnull=True, community__isnull=True)
+        .order_by("-answer_count", "pk")
+        .first()
+    )
+    tag = Tag.objects.annotate(n=Count("questions_taggedpost_items")).order_by("-n").first()
+    if viewer is None or question is None or tag is None:
+        raise SystemExit("the database has no people, questions or tags to measure")
+    client = Client()
+    client.force_login(viewer)
+    pages = {
+        "home feed (my network)": "/",
+        "home feed (all company)": "/?tab=all",
+        f"question page ({question.answer_count} answers)": question.get_absolute_url(),
+        f"tag page (#{tag.name}, {getattr(tag, 'n', 0)} posts)": f"/tags/{tag.slug}/",
+    }
+    print(
+        f"{connection.vendor}: {Post.objects.count():,} posts, "
+        f"{User.objects.count():,} people; viewer follows "
+        f"{Follow.objects.filter(follower=viewer).count()} people/tags"
+    )
+    print(f"{'page':<44} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'p95/target':>11}")
+    for name, url in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+
+        def fetch(url: str = url) -> int:
+            return int(client.get(url).status_code)
+
+        timings = time_requests(fetch, args.requests)
+        p95 = percentile(timings, 0.95)
+        print(
+            f"{name:<44} {len(queries.captured_queries):>7} {statistics.median(timings):>10.1f} "
+            f"{p95:>8.1f} {p95 / TARGET_P95_MS:>10.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
