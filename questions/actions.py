@@ -12,14 +12,23 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from intranet.lib.markdown import find_mentions, render_markdown
 from profiles.models import User
-from questions.models import Answer, Bookmark, Community, Like, Membership, Mention, Post
+from questions.models import (
+    Answer,
+    Bookmark,
+    Community,
+    Like,
+    Membership,
+    Mention,
+    Post,
+    TaggedPost,
+)
 from questions.permissions import can_view_community, can_view_post
 from questions.tagging import clean_tag_names
 
@@ -55,6 +64,18 @@ def render_with_mentions(body: str) -> RenderedText:
         )
     urls = {u.username.lower(): reverse("person", kwargs={"username": u.username}) for u in people}
     return RenderedText(html=render_markdown(body, mention_urls=urls), mentioned=people)
+
+
+def sync_tag_activity(post_ids: Iterable[int] | None = None) -> None:
+    """Copy posts' last_activity_at onto their TaggedPost rows (all posts when None)."""
+    rows = TaggedPost.objects.all()
+    if post_ids is not None:
+        rows = rows.filter(content_object_id__in=list(post_ids))
+    rows.update(
+        last_activity_at=Subquery(
+            Post.objects.filter(pk=OuterRef("content_object_id")).values("last_activity_at")[:1]
+        )
+    )
 
 
 def _check_text(value: str, *, field: str, limit: int, required: bool = True) -> str:
@@ -112,6 +133,7 @@ def _create_post(
         )
         if tag_names:
             post.tags.set(tag_names)
+            sync_tag_activity([post.pk])
         _mention(post, rendered.mentioned)
     return post
 
@@ -164,6 +186,7 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
         post.edited_at = timezone.now()
         post.save(update_fields=["title", "body", "body_html", "edited_at"])
         post.tags.set(tag_names)
+        sync_tag_activity([post.pk])
         _mention(post, rendered.mentioned)
     return post
 
@@ -187,6 +210,7 @@ def post_answer(*, post: Post, author: User, body: str) -> Answer:
         Post.objects.filter(pk=post.pk).update(
             answer_count=F("answer_count") + 1, last_activity_at=now
         )
+        TaggedPost.objects.filter(content_object_id=post.pk).update(last_activity_at=now)
         _mention(post, rendered.mentioned, answer=answer)
     return answer
 

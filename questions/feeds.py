@@ -67,20 +67,22 @@ class Network:
     def community_ids(self) -> set[int]:
         return set(Membership.objects.filter(user=self.user).values_list("community_id", flat=True))
 
-    def filter(self) -> Q:
-        users = Follow.objects.filter(follower=self.user, user__isnull=False).values("user_id")
-        tags = Follow.objects.filter(follower=self.user, tag__isnull=False).values("tag_id")
-        return (
-            Q(author=self.user)
-            | Q(author_id__in=users)
-            | Q(community_id__in=Membership.objects.filter(user=self.user).values("community_id"))
-            | Q(
-                id__in=Mention.objects.filter(Q(user=self.user) | Q(user_id__in=users)).values(
-                    "post_id"
-                )
-            )
-            | Q(id__in=TaggedPost.objects.filter(tag_id__in=tags).values("content_object_id"))
-        )
+    def sources(self, visible: PostQuerySet) -> list[tuple[PostQuerySet, str]]:
+        """One query per reason a post is in the network feed, each able to use an index,
+        with the field it is ordered by. Id lists are literal (not subqueries) so that both
+        SQLite and PostgreSQL drive the query from the (author|community|tag, activity)
+        indexes instead of scanning every post."""
+        people = sorted(self.followed_user_ids | {self.user.pk})
+        return [
+            (visible.filter(author_id__in=people), "last_activity_at"),
+            (visible.filter(community_id__in=sorted(self.community_ids)), "last_activity_at"),
+            (visible.filter(mentions__user_id__in=people).distinct(), "last_activity_at"),
+            # A post with two followed tags must count once: distinct.
+            (
+                visible.filter(tagged__tag_id__in=sorted(self.followed_tag_ids)).distinct(),
+                "tagged__last_activity_at",
+            ),
+        ]
 
     def reasons(self, post: Post) -> list[str]:
         reasons: list[str] = []
@@ -124,15 +126,35 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     return moment, int(pk)
 
 
+def before_cursor(
+    posts: QuerySet[Post], cursor: str | None, *, field: str = "last_activity_at"
+) -> QuerySet[Post]:
+    """Posts older than the cursor, by (field, id)."""
+    after = decode_cursor(cursor)
+    if after is None:
+        return posts
+    moment, pk = after
+    return posts.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": pk}))
+
+
 def paginate(posts: QuerySet[Post], cursor: str | None) -> tuple[list[Post], str | None]:
     """Keyset pagination on (last_activity_at, id): stable while new posts arrive."""
-    after = decode_cursor(cursor)
-    if after is not None:
-        moment, pk = after
-        posts = posts.filter(Q(last_activity_at__lt=moment) | Q(last_activity_at=moment, id__lt=pk))
-    page = list(posts.order_by("-last_activity_at", "-id")[: PAGE_SIZE + 1])
+    ordered = before_cursor(posts, cursor).order_by("-last_activity_at", "-id")
+    page = list(ordered[: PAGE_SIZE + 1])
     next_cursor = encode_cursor(page[PAGE_SIZE - 1]) if len(page) > PAGE_SIZE else None
     return page[:PAGE_SIZE], next_cursor
+
+
+def newest_of(sources: list[tuple[PostQuerySet, str]], cursor: str | None) -> PostQuerySet:
+    """The union of several feeds, bounded: each source gives its newest PAGE_SIZE + 1 ids
+    (an index-friendly query each), and the page is chosen among those candidates. Exact:
+    any post on the page is among the first PAGE_SIZE + 1 of a source it belongs to."""
+    candidates: set[int] = set()
+    for source, order_field in sources:
+        ordered = before_cursor(source, cursor, field=order_field)
+        ordered = ordered.order_by(f"-{order_field}", "-id")
+        candidates.update(ordered.values_list("id", flat=True)[: PAGE_SIZE + 1])
+    return Post.objects.filter(id__in=candidates)
 
 
 def liked_post_ids(user: User, posts: list[Post]) -> set[int]:
@@ -145,8 +167,10 @@ def liked_post_ids(user: User, posts: list[Post]) -> set[int]:
     )
 
 
-def build_page(user: User, posts: QuerySet[Post], cursor: str | None) -> FeedPage:
-    network = Network(user)
+def build_page(
+    user: User, posts: QuerySet[Post], cursor: str | None, network: Network | None = None
+) -> FeedPage:
+    network = network or Network(user)
     page, next_cursor = paginate(with_card_data(posts), cursor)
     liked = liked_post_ids(user, page)
     items = [FeedItem(post=p, reasons=network.reasons(p), liked=p.pk in liked) for p in page]
@@ -156,7 +180,8 @@ def build_page(user: User, posts: QuerySet[Post], cursor: str | None) -> FeedPag
 def home_feed(user: User, *, tab: str, cursor: str | None = None) -> FeedPage:
     posts: PostQuerySet = visible_posts(user)
     if tab == "network":
-        posts = posts.filter(Network(user).filter())
+        network = Network(user)
+        return build_page(user, newest_of(network.sources(posts), cursor), cursor, network)
     elif tab == "unanswered":
         posts = posts.unanswered()
     elif tab == "mytags":
@@ -176,10 +201,18 @@ def board(viewer: User, person: User, *, cursor: str | None = None) -> FeedPage:
 
 
 def tag_feed(viewer: User, tag_id: int, *, cursor: str | None = None) -> FeedPage:
-    posts = visible_posts(viewer).filter(
-        id__in=TaggedPost.objects.filter(tag_id=tag_id).values("content_object_id")
+    """Newest posts with a tag, read in order from the (tag, last_activity_at) index."""
+    tagged = before_cursor(
+        visible_posts(viewer).filter(tagged__tag_id=tag_id),
+        cursor,
+        field="tagged__last_activity_at",
     )
-    return build_page(viewer, posts, cursor)
+    ids = list(
+        tagged.order_by("-tagged__last_activity_at", "-id").values_list("id", flat=True)[
+            : PAGE_SIZE + 1
+        ]
+    )
+    return build_page(viewer, Post.objects.filter(id__in=ids), None)
 
 
 def community_feed(viewer: User, community_id: int, *, cursor: str | None = None) -> FeedPage:

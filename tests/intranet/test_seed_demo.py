@@ -49,3 +49,32 @@ def test_first_run_leaves_a_database_in_use_alone(db, make_user):
     out = seed("--first-run")
     assert "left as it is" in out
     assert User.objects.count() == 1
+
+
+def test_seed_demo_fills_the_intranet_with_consistent_content(db):
+    from django.db.models import Count, F, Q
+
+    from questions.models import Answer, Community, Post, TaggedPost
+    from questions.permissions import visible_posts
+
+    seed()
+    posts = Post.objects.count()
+    assert posts >= 200 and Answer.objects.count() >= 300
+    assert Post.objects.filter(kind="question", answer_count=0).exists()
+    assert Post.objects.filter(accepted_answer__isnull=False).exists()
+    assert Post.objects.filter(mentions__isnull=False).exists()
+    mismatched = Post.objects.annotate(
+        n_answers=Count("answers", filter=Q(answers__deleted_at__isnull=True), distinct=True),
+        n_likes=Count("likes", distinct=True),
+    ).exclude(answer_count=F("n_answers"), like_count=F("n_likes"))
+    assert not mismatched.exists()
+    assert not TaggedPost.objects.exclude(
+        last_activity_at=F("content_object__last_activity_at")
+    ).exists()
+    private = Community.objects.filter(visibility="private").first()
+    assert private is not None and private.posts.exists()
+    outsider = User.objects.exclude(memberships__community=private).first()
+    assert outsider is not None
+    assert not visible_posts(outsider).filter(community=private).exists()
+    seed()
+    assert Post.objects.count() == posts

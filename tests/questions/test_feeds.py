@@ -93,3 +93,28 @@ def test_feed_pages_follow_on_without_gaps_or_repeats(make_user, make_question):
     assert len(first.items) == feeds.PAGE_SIZE and second.next_cursor is None
     seen = posts_in(first) + posts_in(second)
     assert sorted(p.pk for p in seen) == sorted(p.pk for p in made)
+
+
+def test_answer_brings_an_old_post_to_the_top_of_its_tag_page(make_user, make_question):
+    viewer = make_user()
+    old = make_question(author=make_user(), tags=["ci"])
+    for _ in range(feeds.PAGE_SIZE + 3):
+        make_question(author=make_user(), tags=["ci"])
+    tag = Tag.objects.get(name="ci")
+    assert old not in posts_in(feeds.tag_feed(viewer, tag.pk))
+    actions.post_answer(post=old, author=make_user(), body="Bumped.")
+    assert posts_in(feeds.tag_feed(viewer, tag.pk))[0] == old
+
+
+def test_network_feed_counts_a_post_once_and_pages_without_gaps(make_user, make_question):
+    me = make_user()
+    author = make_user()
+    set_follow_person(follower=me, person=author, following=True)
+    made = [make_question(author=author, tags=["a", "b"]) for _ in range(feeds.PAGE_SIZE + 4)]
+    for name in ("a", "b"):
+        set_follow_tag(follower=me, tag=Tag.objects.get(name=name), following=True)
+    first = feeds.home_feed(me, tab="network")
+    second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
+    seen = [p.pk for p in posts_in(first) + posts_in(second)]
+    assert len(first.items) == feeds.PAGE_SIZE
+    assert sorted(seen) == sorted(p.pk for p in made)

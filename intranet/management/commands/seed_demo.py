@@ -9,14 +9,16 @@ from tqdm import tqdm
 
 from profiles import demo as profiles_demo
 from profiles.models import User
+from questions import demo as questions_demo
 
 DEFAULT_PEOPLE = len(profiles_demo.CORE_PEOPLE)
 
 
 class Command(BaseCommand):
     help = (
-        "Create a demo company (departments, people with profiles) that later capabilities "
-        "extend with their own content. Idempotent: running it again adds only what is missing."
+        "Create a demo company: departments, people with profiles, communities, questions, "
+        "status updates, answers, likes and follows. Idempotent: running it again adds only "
+        "what is missing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,6 +53,11 @@ class Command(BaseCommand):
                 counts = profiles_demo.seed(
                     people=target, progress=lambda n: bar.update(n) and None
                 )
+            posts = questions_demo.pending_posts()
+            with tqdm(
+                total=posts, desc="Demo posts", unit="post", disable=not posts or None
+            ) as bar:
+                counts |= questions_demo.seed(progress=lambda n: bar.update(n) and None)
             summary = ", ".join(f"{n} {what}" for what, n in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
         self.print_logins()
