@@ -183,6 +183,7 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
     rendered = render_with_mentions(body)
     with transaction.atomic():
         post.title, post.body, post.body_html = title, body, rendered.html
+        post.__dict__.pop("_absolute_url", None)  # the slug follows the title
         post.edited_at = timezone.now()
         post.save(update_fields=["title", "body", "body_html", "edited_at"])
         post.tags.set(tag_names)

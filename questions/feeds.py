@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
@@ -67,22 +68,40 @@ class Network:
     def community_ids(self) -> set[int]:
         return set(Membership.objects.filter(user=self.user).values_list("community_id", flat=True))
 
-    def sources(self, visible: PostQuerySet) -> list[tuple[PostQuerySet, str]]:
-        """One query per reason a post is in the network feed, each able to use an index,
-        with the field it is ordered by. Id lists are literal (not subqueries) so that both
-        SQLite and PostgreSQL drive the query from the (author|community|tag, activity)
-        indexes instead of scanning every post."""
+    def candidates(self, visible: PostQuerySet, cursor: str | None) -> PostQuerySet:
+        """The network feed's next page lies among these posts.
+
+        Each reason a post is in the feed (followed people, communities, mentions, followed
+        tags) gives its newest PAGE_SIZE + 1 visible posts before the cursor, each from an
+        index; the page is then chosen among them. Exact: a post on the page is among the
+        newest PAGE_SIZE + 1 of a reason it has. Id lists are literal, not subqueries, so that
+        SQLite and PostgreSQL both drive each query from its index."""
         people = sorted(self.followed_user_ids | {self.user.pk})
-        return [
-            (visible.filter(author_id__in=people), "last_activity_at"),
-            (visible.filter(community_id__in=sorted(self.community_ids)), "last_activity_at"),
-            (visible.filter(mentions__user_id__in=people).distinct(), "last_activity_at"),
-            # A post with two followed tags must count once: distinct.
-            (
-                visible.filter(tagged__tag_id__in=sorted(self.followed_tag_ids)).distinct(),
-                "tagged__last_activity_at",
-            ),
-        ]
+        ids = set(newest_ids(visible.filter(author_id__in=people), cursor))
+        ids.update(newest_ids(visible.filter(community_id__in=sorted(self.community_ids)), cursor))
+        ids.update(newest_ids(visible.filter(mentions__user_id__in=people).distinct(), cursor))
+        ids.update(self._tagged_candidates(visible, cursor))
+        return Post.objects.filter(id__in=ids)
+
+    def _tagged_candidates(self, visible: PostQuerySet, cursor: str | None) -> list[int]:
+        """Newest visible posts with a followed tag, read from the (tag, activity) index.
+
+        A post has one TaggedPost row per tag, all with its activity, so the newest
+        (PAGE_SIZE + 1) x tags rows hold at least PAGE_SIZE + 1 distinct posts. Only if
+        posts the person may not see crowd that window is the slower exact query run."""
+        tags = sorted(self.followed_tag_ids)
+        if not tags:
+            return []
+        window = (PAGE_SIZE + 1) * len(tags)
+        rows = TaggedPost.objects.filter(tag_id__in=tags)
+        newest = newest_ids(rows, cursor, id_field="content_object_id", limit=window)
+        in_order = list(dict.fromkeys(newest))
+        allowed = set(visible.filter(id__in=in_order).values_list("id", flat=True))
+        kept = [pk for pk in in_order if pk in allowed][: PAGE_SIZE + 1]
+        if len(kept) == PAGE_SIZE + 1 or len(newest) < window:
+            return kept
+        exact = visible.filter(tagged__tag_id__in=tags).distinct()
+        return newest_ids(exact, cursor, field="tagged__last_activity_at")
 
     def reasons(self, post: Post) -> list[str]:
         reasons: list[str] = []
@@ -127,14 +146,32 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 
 def before_cursor(
-    posts: QuerySet[Post], cursor: str | None, *, field: str = "last_activity_at"
-) -> QuerySet[Post]:
-    """Posts older than the cursor, by (field, id)."""
+    rows: QuerySet[Any],
+    cursor: str | None,
+    *,
+    field: str = "last_activity_at",
+    id_field: str = "id",
+) -> QuerySet[Any]:
+    """Rows older than the cursor, by (field, id_field)."""
     after = decode_cursor(cursor)
     if after is None:
-        return posts
+        return rows
     moment, pk = after
-    return posts.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": pk}))
+    return rows.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, f"{id_field}__lt": pk}))
+
+
+def newest_ids(
+    rows: QuerySet[Any],
+    cursor: str | None,
+    *,
+    field: str = "last_activity_at",
+    id_field: str = "id",
+    limit: int = PAGE_SIZE + 1,
+) -> list[int]:
+    """Ids of the newest `limit` rows before the cursor, newest first."""
+    ordered = before_cursor(rows, cursor, field=field, id_field=id_field)
+    ordered = ordered.order_by(f"-{field}", f"-{id_field}")
+    return list(ordered.values_list(id_field, flat=True)[:limit])
 
 
 def paginate(posts: QuerySet[Post], cursor: str | None) -> tuple[list[Post], str | None]:
@@ -143,18 +180,6 @@ def paginate(posts: QuerySet[Post], cursor: str | None) -> tuple[list[Post], str
     page = list(ordered[: PAGE_SIZE + 1])
     next_cursor = encode_cursor(page[PAGE_SIZE - 1]) if len(page) > PAGE_SIZE else None
     return page[:PAGE_SIZE], next_cursor
-
-
-def newest_of(sources: list[tuple[PostQuerySet, str]], cursor: str | None) -> PostQuerySet:
-    """The union of several feeds, bounded: each source gives its newest PAGE_SIZE + 1 ids
-    (an index-friendly query each), and the page is chosen among those candidates. Exact:
-    any post on the page is among the first PAGE_SIZE + 1 of a source it belongs to."""
-    candidates: set[int] = set()
-    for source, order_field in sources:
-        ordered = before_cursor(source, cursor, field=order_field)
-        ordered = ordered.order_by(f"-{order_field}", "-id")
-        candidates.update(ordered.values_list("id", flat=True)[: PAGE_SIZE + 1])
-    return Post.objects.filter(id__in=candidates)
 
 
 def liked_post_ids(user: User, posts: list[Post]) -> set[int]:
@@ -181,7 +206,7 @@ def home_feed(user: User, *, tab: str, cursor: str | None = None) -> FeedPage:
     posts: PostQuerySet = visible_posts(user)
     if tab == "network":
         network = Network(user)
-        return build_page(user, newest_of(network.sources(posts), cursor), cursor, network)
+        return build_page(user, network.candidates(posts, cursor), cursor, network)
     elif tab == "unanswered":
         posts = posts.unanswered()
     elif tab == "mytags":
@@ -202,16 +227,8 @@ def board(viewer: User, person: User, *, cursor: str | None = None) -> FeedPage:
 
 def tag_feed(viewer: User, tag_id: int, *, cursor: str | None = None) -> FeedPage:
     """Newest posts with a tag, read in order from the (tag, last_activity_at) index."""
-    tagged = before_cursor(
-        visible_posts(viewer).filter(tagged__tag_id=tag_id),
-        cursor,
-        field="tagged__last_activity_at",
-    )
-    ids = list(
-        tagged.order_by("-tagged__last_activity_at", "-id").values_list("id", flat=True)[
-            : PAGE_SIZE + 1
-        ]
-    )
+    tagged = visible_posts(viewer).filter(tagged__tag_id=tag_id)
+    ids = newest_ids(tagged, cursor, field="tagged__last_activity_at")
     return build_page(viewer, Post.objects.filter(id__in=ids), None)
 
 

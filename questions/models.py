@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -160,6 +161,11 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
         return self.title or self.body[:60]
 
     def get_absolute_url(self) -> str:
+        return self._absolute_url
+
+    @cached_property
+    def _absolute_url(self) -> str:
+        # Cached per instance: a feed card links to its post several times.
         slug = slugify(self.title)[:60] or "post"
         return reverse("post", kwargs={"pk": self.pk, "slug": slug})
 

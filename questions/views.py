@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import ensure_profile
-from profiles.models import Follow
+from profiles.models import Follow, Profile
 from questions import actions, feeds
 from questions.forms import (
     AddMemberForm,
@@ -62,6 +62,15 @@ def _feed_response(
     return render(request, template, context)
 
 
+def _own_profile(request: AuthenticatedRequest) -> Profile:
+    """The signed-in person's profile with its department, cached on request.user so the
+    header and the page share one query."""
+    profile = Profile.objects.select_related("department").filter(user=request.user).first()
+    profile = profile or ensure_profile(user=request.user)
+    request.user.profile = profile
+    return profile
+
+
 @require_GET
 def home(request: AuthenticatedRequest) -> HttpResponse:
     tab = request.GET.get("tab", feeds.DEFAULT_TAB)
@@ -69,7 +78,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         tab = feeds.DEFAULT_TAB
     page = feeds.home_feed(request.user, tab=tab, cursor=request.GET.get("after"))
     context = {
-        "profile": ensure_profile(user=request.user),
+        "profile": _own_profile(request),
         "tab": tab,
         "tabs": feeds.TABS,
         "compose": ComposeForm(user=request.user),

@@ -118,3 +118,20 @@ def test_network_feed_counts_a_post_once_and_pages_without_gaps(make_user, make_
     seen = [p.pk for p in posts_in(first) + posts_in(second)]
     assert len(first.items) == feeds.PAGE_SIZE
     assert sorted(seen) == sorted(p.pk for p in made)
+
+
+def test_followed_tag_posts_are_found_behind_many_private_ones(
+    make_user, make_community, make_question
+):
+    me = make_user()
+    owner = make_user()
+    secret_room = make_community("Secret", owner=owner, private=True)
+    public = [make_question(author=make_user(), tags=["ops"]) for _ in range(3)]
+    hidden = [
+        make_question(author=owner, tags=["ops"], community=secret_room)
+        for _ in range(feeds.PAGE_SIZE + 5)
+    ]
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="ops"), following=True)
+    shown = posts_in(feeds.home_feed(me, tab="network"))
+    assert shown == list(reversed(public))
+    assert not set(shown) & set(hidden)
