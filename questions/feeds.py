@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
@@ -93,8 +94,7 @@ class Network:
         if not tags:
             return []
         window = (PAGE_SIZE + 1) * len(tags)
-        rows = TaggedPost.objects.filter(tag_id__in=tags)
-        newest = newest_ids(rows, cursor, id_field="content_object_id", limit=window)
+        newest = newest_tagged(tags, cursor, per_tag=PAGE_SIZE + 1, limit=window)
         in_order = list(dict.fromkeys(newest))
         allowed = set(visible.filter(id__in=in_order).values_list("id", flat=True))
         kept = [pk for pk in in_order if pk in allowed][: PAGE_SIZE + 1]
@@ -180,6 +180,33 @@ def paginate(posts: QuerySet[Post], cursor: str | None) -> tuple[list[Post], str
     page = list(ordered[: PAGE_SIZE + 1])
     next_cursor = encode_cursor(page[PAGE_SIZE - 1]) if len(page) > PAGE_SIZE else None
     return page[:PAGE_SIZE], next_cursor
+
+
+def newest_tagged(tag_ids: list[int], cursor: str | None, *, per_tag: int, limit: int) -> list[int]:
+    """Post ids of the newest TaggedPost rows of several tags, newest first.
+
+    One UNION ALL of per-tag LIMIT queries, so each part walks the (tag, last_activity_at)
+    index and stops early; an IN list over popular tags would sort all of their rows."""
+    table = connection.ops.quote_name(TaggedPost._meta.db_table)
+    where, bounds = "", []
+    after = decode_cursor(cursor)
+    if after is not None:
+        moment = connection.ops.adapt_datetimefield_value(after[0])
+        where = " AND (last_activity_at < %s OR (last_activity_at = %s AND content_object_id < %s))"
+        bounds = [moment, moment, after[1]]
+    # Only a quoted table name and placeholders are formatted in; values go as parameters.
+    part = (
+        f"SELECT content_object_id, last_activity_at FROM {table} WHERE tag_id = %s{where} "  # noqa: S608
+        "ORDER BY last_activity_at DESC, content_object_id DESC LIMIT %s"
+    )
+    parts, params = [], []
+    for i, tag_id in enumerate(tag_ids):
+        parts.append(f"SELECT * FROM ({part}) AS t{i}")  # noqa: S608
+        params += [tag_id, *bounds, per_tag]
+    sql = " UNION ALL ".join(parts) + " ORDER BY 2 DESC, 1 DESC LIMIT %s"
+    with connection.cursor() as cursor_:
+        cursor_.execute(sql, [*params, limit])
+        return [row[0] for row in cursor_.fetchall()]
 
 
 def liked_post_ids(user: User, posts: list[Post]) -> set[int]:
