@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from intranet import views
+from profiles import views as profiles_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("profiles.urls")),
+    path("notifications/", profiles_views.notifications, name="notifications"),
+    path("notifications/read/", profiles_views.notifications_read, name="notifications_read"),
     path("admin/", admin.site.urls),
     path("", include("questions.urls")),
 ]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from taggit.models import Tag
 
-from profiles.models import Department, Profile, User
+if TYPE_CHECKING:
+    from questions.models import Answer, Post
+
+from profiles.models import Department, Notification, Profile, User
 
 
 def default_display_name(user: User) -> str:
@@ -98,7 +104,9 @@ def set_follow_person(*, follower: User, person: User, following: bool) -> None:
     if person.pk == follower.pk:
         raise ValidationError("You cannot follow yourself.")
     if following:
-        Follow.objects.get_or_create(follower=follower, user=person)
+        _, created = Follow.objects.get_or_create(follower=follower, user=person)
+        if created:
+            notify(recipient=person, actor=follower, verb=Notification.Verb.FOLLOWED)
     else:
         Follow.objects.filter(follower=follower, user=person).delete()
 
@@ -111,3 +119,42 @@ def set_follow_tag(*, follower: User, tag: Tag, following: bool) -> None:
         Follow.objects.get_or_create(follower=follower, tag=tag)
     else:
         Follow.objects.filter(follower=follower, tag=tag).delete()
+
+
+def notify(
+    *,
+    recipient: User,
+    actor: User | None,
+    verb: str,
+    post: Post | None = None,
+    answer: Answer | None = None,
+) -> Notification | None:
+    """Record a notification in the caller's transaction and push it after commit.
+
+    Nobody is notified of their own doing, and former colleagues are not notified.
+    """
+    from profiles import events
+
+    if actor is not None and recipient.pk == actor.pk:
+        return None
+    if not recipient.is_active:
+        return None
+    notification = Notification.objects.create(
+        recipient=recipient, actor=actor, verb=verb, post=post, answer=answer
+    )
+    transaction.on_commit(lambda: events.push_notification(notification.pk))
+    return notification
+
+
+def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark some (or, with ids=None, all) of the user's notifications read; every open tab's
+    bell is updated after commit. Returns how many changed."""
+    from profiles import events
+
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        transaction.on_commit(lambda: events.push_unread_count(user.pk))
+    return changed

@@ -1,21 +1,40 @@
-"""The notifications socket. For now it authenticates and joins the person's group; the
-notification payloads arrive with the notifications capability."""
+"""The notifications socket at /ws/notifications/.
+
+Only signed-in, active people connect (others are closed with 1008, policy violation). The
+socket joins the person's group and its session's group. On (re)connect the client says
+{"type": "hello", "last_id": N} and receives every notification newer than N from the
+database, so nothing pushed while it was away is lost. Logging out closes the session's
+sockets; a password change closes all of the person's sockets.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from profiles import events
+from profiles.models import Notification
 
 logger = logging.getLogger(__name__)
 
-# RFC 6455 "policy violation": the socket is refused because of who is asking.
-CLOSE_POLICY_VIOLATION = 1008
+CLOSE_POLICY_VIOLATION = 1008  # RFC 6455: refused because of who is asking
+CLOSE_TOO_FAST = 1008
+CATCH_UP_LIMIT = 100
+MAX_MESSAGES_PER_SECOND = 10
 
 
-def user_group(user_id: int) -> str:
-    return f"user.{user_id}"
+@database_sync_to_async
+def missed_since(user_id: int, last_id: int) -> tuple[list[dict[str, Any]], int]:
+    rows = (
+        Notification.objects.filter(recipient_id=user_id, pk__gt=last_id)
+        .select_related("actor__profile", "post", "answer__post")
+        .order_by("pk")[:CATCH_UP_LIMIT]
+    )
+    return [events.notification_payload(n) for n in rows], events.unread_count(user_id)
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -24,21 +43,51 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=CLOSE_POLICY_VIOLATION)
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.user_id: int = user.pk
+        self.groups_joined = [events.user_group(user.pk)]
+        session = self.scope.get("session")
+        if session is not None and session.session_key:
+            self.groups_joined.append(events.session_group(session.session_key))
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.window_start = time.monotonic()
+        self.window_count = 0
         await self.accept()
-        await self.send_json({"type": "hello", "user": user.pk})
 
     async def disconnect(self, code: int) -> None:
-        group = getattr(self, "group", None)
-        if group:
+        for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
+        if await self._too_fast():
             return
-        logger.warning("ignored websocket message of unknown shape from user %s", self.group)
+        if not isinstance(content, dict):
+            logger.warning("ignored a non-object message on a notifications socket")
+            return
+        kind = content.get("type")
+        if kind == "hello":
+            last_id = content.get("last_id", 0)
+            if not isinstance(last_id, int) or last_id < 0:
+                last_id = 0
+            missed, unread = await missed_since(self.user_id, last_id)
+            for payload in missed:
+                await self.send_json(payload)
+            await self.send_json({"type": "ready", "unread": unread})
+        elif kind == "ping":
+            await self.send_json({"type": "pong"})
+        else:
+            logger.warning("ignored websocket message of unknown type %r", kind)
+
+    async def _too_fast(self) -> bool:
+        now = time.monotonic()
+        if now - self.window_start >= 1:
+            self.window_start, self.window_count = now, 0
+        self.window_count += 1
+        if self.window_count > MAX_MESSAGES_PER_SECOND:
+            logger.warning("closed a notifications socket sending too fast (user %s)", self.user_id)
+            await self.close(code=CLOSE_TOO_FAST)
+            return True
+        return False
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
@@ -47,3 +96,13 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             logger.warning("ignored malformed JSON on a notifications socket")
             return None
+
+    # Channel-layer events (see profiles.events).
+    async def notification_push(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["payload"])
+
+    async def unread_count(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "unread", "count": event["count"]})
+
+    async def socket_close(self, event: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_POLICY_VIOLATION)

@@ -121,3 +121,45 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.user_id or self.tag_id}"
+
+
+class Notification(models.Model):
+    """Something that happened to a person. The row is the truth; the websocket push is a
+    courtesy, and clients catch up from here by last id after any gap."""
+
+    class Verb(models.TextChoices):
+        MENTIONED = "mentioned", "mentioned you"
+        ANSWERED = "answered", "answered your question"
+        REPLIED = "replied", "replied to your post"
+        ACCEPTED = "accepted", "accepted your answer"
+        LIKED_POST = "liked_post", "liked your post"
+        LIKED_ANSWER = "liked_answer", "liked your answer"
+        FOLLOWED = "followed", "followed you"
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=20, choices=Verb.choices)
+    post = models.ForeignKey(
+        "questions.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    answer = models.ForeignKey(
+        "questions.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.verb} → {self.recipient_id}"

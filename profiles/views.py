@@ -9,9 +9,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from intranet.lib.http import AuthenticatedRequest
-from profiles.actions import ensure_profile, set_follow_person, update_profile
+from profiles.actions import (
+    ensure_profile,
+    mark_notifications_read,
+    set_follow_person,
+    update_profile,
+)
+from profiles.events import group_notifications
 from profiles.forms import ProfileForm
-from profiles.models import Follow, Profile
+from profiles.models import Follow, Notification, Profile
 from profiles.permissions import can_edit_profile, get_profile_for_user
 from questions import feeds
 from questions.models import Bookmark, Community, Membership
@@ -105,3 +111,31 @@ def edit_my_profile(request: AuthenticatedRequest) -> HttpResponse:
         return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
     template = "profiles/partials/profile_form.html" if request.htmx else "profiles/edit.html"
     return render(request, template, {"form": form, "profile": profile})
+
+
+@require_GET
+def notifications(request: AuthenticatedRequest) -> HttpResponse:
+    """The inbox, newest first; unread likes on the same thing are shown as one line."""
+    return _inbox(request)
+
+
+def _inbox(request: AuthenticatedRequest) -> HttpResponse:
+    rows = list(
+        Notification.objects.filter(recipient=request.user)
+        .select_related("actor__profile", "post", "answer__post")
+        .order_by("-id")[:100]
+    )
+    items = group_notifications(rows)
+    template = "profiles/partials/inbox.html" if request.htmx else "profiles/notifications.html"
+    return render(request, template, {"items": items})
+
+
+@require_POST
+def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
+    """Mark one notification (`id`) or all of them read."""
+    raw = request.POST.get("id", "")
+    ids = [int(x) for x in raw.split(",") if x.isdigit()] if raw else None
+    mark_notifications_read(user=request.user, ids=ids)
+    if request.htmx:
+        return _inbox(request)
+    return redirect("notifications")

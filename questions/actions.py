@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from intranet.lib.markdown import find_mentions, render_markdown
-from profiles.models import User
+from profiles.actions import notify
+from profiles.models import Notification, User
 from questions.models import (
     Answer,
     Bookmark,
@@ -100,13 +101,32 @@ def _check_community(author: User, community: Community | None) -> None:
 
 
 def _mention(post: Post, people: Iterable[User], *, answer: Answer | None = None) -> list[User]:
-    """Record mentions of the people who can see the post; others are silently not mentioned."""
-    visible = [p for p in people if p.pk != post.author_id or answer is not None]
+    """Record mentions of the people who can see the post and notify those newly mentioned;
+    others are silently not mentioned (nothing about the post reaches them)."""
+    writer_id = answer.author_id if answer is not None else post.author_id
+    visible = [p for p in people if p.pk != writer_id]
     if post.community is not None and post.community.is_private:
         visible = [p for p in visible if can_view_community(p, post.community)]
+    if not visible:
+        return []
+    already = set(
+        Mention.objects.filter(post=post, answer=answer, user__in=visible).values_list(
+            "user_id", flat=True
+        )
+    )
     Mention.objects.bulk_create(
         [Mention(post=post, answer=answer, user=p) for p in visible], ignore_conflicts=True
     )
+    writer = answer.author if answer is not None else post.author
+    for person in visible:
+        if person.pk not in already:
+            notify(
+                recipient=person,
+                actor=writer,
+                verb=Notification.Verb.MENTIONED,
+                post=post,
+                answer=answer,
+            )
     return visible
 
 
@@ -213,6 +233,13 @@ def post_answer(*, post: Post, author: User, body: str) -> Answer:
         )
         TaggedPost.objects.filter(content_object_id=post.pk).update(last_activity_at=now)
         _mention(post, rendered.mentioned, answer=answer)
+        notify(
+            recipient=post.author,
+            actor=author,
+            verb=Notification.Verb.ANSWERED if post.is_question else Notification.Verb.REPLIED,
+            post=post,
+            answer=answer,
+        )
     return answer
 
 
@@ -243,8 +270,18 @@ def accept_answer(*, post: Post, answer: Answer | None, by: User) -> Post:
         raise ValidationError("Only the person who asked can accept an answer.")
     if answer is not None and (answer.post_id != post.pk or answer.is_deleted):
         raise ValidationError("That answer does not belong to this question.")
-    post.accepted_answer = answer
-    post.save(update_fields=["accepted_answer"])
+    changed = post.accepted_answer_id != (answer.pk if answer else None)
+    with transaction.atomic():
+        post.accepted_answer = answer
+        post.save(update_fields=["accepted_answer"])
+        if changed and answer is not None:
+            notify(
+                recipient=answer.author,
+                actor=by,
+                verb=Notification.Verb.ACCEPTED,
+                post=post,
+                answer=answer,
+            )
     return post
 
 
@@ -279,6 +316,14 @@ def set_like(
             changed = -1 if deleted else 0
         if changed:
             target_model.objects.filter(pk=target.pk).update(like_count=F("like_count") + changed)
+        if changed == 1:
+            notify(
+                recipient=target.author,
+                actor=user,
+                verb=Notification.Verb.LIKED_POST if post else Notification.Verb.LIKED_ANSWER,
+                post=post if post is not None else answer.post if answer is not None else None,
+                answer=answer,
+            )
         return int(target_model.objects.values_list("like_count", flat=True).get(pk=target.pk))
 
 

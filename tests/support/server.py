@@ -116,7 +116,8 @@ class Browser:
 def websocket_handshake(
     base_url: str, path: str, *, cookie: str | None, origin: str | None
 ) -> tuple[str, Any]:
-    """Open a websocket by hand; return the status line and the first text message (or None)."""
+    """Open a websocket by hand, say hello; return the status line and the first message the
+    server sends back (None when the handshake was refused)."""
     parts = urllib.parse.urlsplit(base_url)
     key = base64.b64encode(os.urandom(16)).decode()
     lines = [
@@ -140,6 +141,11 @@ def websocket_handshake(
             pass
         if " 101 " not in status:
             return status, None
+        # Say hello as the browser client does (client frames are masked), read the answer.
+        payload = json.dumps({"type": "hello", "last_id": 0}).encode()
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        sock.sendall(bytes([0x81, 0x80 | len(payload)]) + mask + masked)
         first, second = reader.read(2)
         assert first & 0x0F == 0x1, "expected a text frame"
         length = second & 0x7F

@@ -1,0 +1,152 @@
+"""What the profiles app pushes over the channel layer: notifications, unread counts and
+"close your socket" orders. Sent after commit, with ids and plain JSON only. A failure to
+push (Redis down, a full channel) is logged and never fails the request: the database row is
+the truth and clients catch up from it by last id."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.urls import reverse
+
+from profiles.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    return f"session.{session_key}"
+
+
+def _send(group: str, message: dict[str, Any]) -> None:
+    try:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(group, message)
+    except Exception:  # any layer failure: the row stays, the client catches up later
+        logger.warning("could not push %s to %s", message.get("type"), group, exc_info=True)
+
+
+def notification_text(notification: Notification, *, others: int = 0) -> str:
+    actor = notification.actor.profile.display_name if notification.actor else "Someone"
+    if others:
+        actor = f"{actor} and {others} other{'s' if others > 1 else ''}"
+    verb = Notification.Verb(notification.verb).label
+    post = notification.post
+    title = ""
+    if post is not None:
+        title = post.title or (post.body[:60] + ("…" if len(post.body) > 60 else ""))
+    where = {
+        Notification.Verb.MENTIONED: " in",
+        Notification.Verb.ANSWERED: ":",
+        Notification.Verb.REPLIED: ":",
+        Notification.Verb.ACCEPTED: " on",
+        Notification.Verb.LIKED_POST: ":",
+        Notification.Verb.LIKED_ANSWER: " on",
+    }.get(Notification.Verb(notification.verb), "")
+    return f"{actor} {verb}{where} “{title}”" if title else f"{actor} {verb}"
+
+
+def notification_url(notification: Notification) -> str:
+    if notification.answer is not None:
+        return notification.answer.get_absolute_url()
+    if notification.post is not None:
+        return notification.post.get_absolute_url()
+    if notification.actor is not None:
+        return reverse("person", kwargs={"username": notification.actor.username})
+    return reverse("notifications")
+
+
+def notification_payload(notification: Notification, *, others: int = 0) -> dict[str, Any]:
+    actor = notification.actor
+    return {
+        "type": "notification",
+        "id": notification.pk,
+        "verb": notification.verb,
+        "text": notification_text(notification, others=others),
+        "url": notification_url(notification),
+        "initials": actor.profile.initials if actor else "?",
+        "created": notification.created_at.isoformat(),
+        "read": notification.read_at is not None,
+    }
+
+
+@dataclass
+class InboxItem:
+    notification: Notification
+    text: str
+    url: str
+    ids: list[int]
+    unread: bool
+
+
+def group_notifications(rows: list[Notification]) -> list[InboxItem]:
+    """Inbox lines, newest first; unread likes of one post or answer become one line."""
+    items: list[InboxItem] = []
+    likes: dict[tuple[str, int | None, int | None], InboxItem] = {}
+    for n in rows:
+        liked = n.verb in (Notification.Verb.LIKED_POST, Notification.Verb.LIKED_ANSWER)
+        key = (n.verb, n.post_id, n.answer_id)
+        if liked and n.read_at is None and key in likes:
+            likes[key].ids.append(n.pk)
+            continue
+        item = InboxItem(n, "", notification_url(n), [n.pk], n.read_at is None)
+        if liked and n.read_at is None:
+            likes[key] = item
+        items.append(item)
+    for item in items:
+        item.text = notification_text(item.notification, others=len(item.ids) - 1)
+    return items
+
+
+def unread_count(user_id: int) -> int:
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+
+
+def push_notification(notification_id: int) -> None:
+    """Send one notification (with the recipient's new unread count) to their open sockets."""
+    notification = (
+        Notification.objects.select_related("actor__profile", "post", "answer__post")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None:
+        return
+    others = 0
+    if notification.verb in (Notification.Verb.LIKED_POST, Notification.Verb.LIKED_ANSWER):
+        # "Ken and 4 others liked your answer", not five separate toasts' worth of text.
+        others = (
+            Notification.objects.filter(
+                recipient_id=notification.recipient_id,
+                verb=notification.verb,
+                post=notification.post,
+                answer=notification.answer,
+                read_at__isnull=True,
+            )
+            .exclude(pk=notification.pk)
+            .count()
+        )
+    payload = notification_payload(notification, others=others)
+    payload["unread"] = unread_count(notification.recipient_id)
+    _send(user_group(notification.recipient_id), {"type": "notification.push", "payload": payload})
+
+
+def push_unread_count(user_id: int) -> None:
+    """Keep every open tab's bell in step after reading in one of them."""
+    _send(user_group(user_id), {"type": "unread.count", "count": unread_count(user_id)})
+
+
+def close_user_sockets(user_id: int) -> None:
+    _send(user_group(user_id), {"type": "socket.close"})
+
+
+def close_session_sockets(session_key: str) -> None:
+    _send(session_group(session_key), {"type": "socket.close"})

@@ -1,0 +1,75 @@
+"""Two people, two browsers, one real ASGI server: a mention appears at once, no reload."""
+
+from __future__ import annotations
+
+import pytest
+
+from profiles.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from tests.support.server import running_server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("live")) as base_url:
+        yield base_url
+
+
+def signed_in_page(chromium, base_url, username):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(f"{username}@{DEMO_DOMAIN}")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(base_url + "/")
+    return context, page
+
+
+def bell_count(page) -> int:
+    badge = page.locator("#bell-count")
+    return int(badge.inner_text()) if badge.is_visible() else 0
+
+
+def test_mention_reaches_the_other_browser_without_reload(chromium, server):
+    ken_context, ken = signed_in_page(chromium, server, "ken")
+    maria_context, maria = signed_in_page(chromium, server, "maria")
+    try:
+        # Ken reads everything first, so the count we watch starts from zero.
+        ken.goto(server + "/notifications/")
+        if ken.get_by_role("button", name="Mark all as read").count():
+            ken.get_by_role("button", name="Mark all as read").click()
+        ken.goto(server + "/")
+        ken.wait_for_function("document.getElementById('bell-count').hidden")
+        ken.evaluate("window.__marker = 'no reload'")
+
+        maria.locator("#id_body").fill("Could you look at the release checklist, @ken?")
+        maria.get_by_role("button", name="Post").click()
+        maria.get_by_text("Posted.").wait_for()
+
+        toast = ken.locator(".toast", has_text="Maria Lopez mentioned you")
+        toast.wait_for(timeout=5_000)
+        assert bell_count(ken) == 1
+        assert ken.evaluate("window.__marker") == "no reload"
+        toast.click()
+        ken.get_by_text("Could you look at the release checklist").first.wait_for()
+    finally:
+        ken_context.close()
+        maria_context.close()
+
+
+def test_reading_in_one_tab_lowers_the_count_in_the_other(chromium, server):
+    context, first = signed_in_page(chromium, server, "aisha")
+    try:
+        second = context.new_page()
+        second.goto(server + "/")
+        first.goto(server + "/notifications/")
+        if not first.get_by_role("button", name="Mark all as read").count():
+            pytest.fail("the demo gives aisha unread notifications")
+        second.wait_for_function("!document.getElementById('bell-count').hidden")
+        first.get_by_role("button", name="Mark all as read").click()
+        second.wait_for_function("document.getElementById('bell-count').hidden", timeout=5_000)
+    finally:
+        context.close()
