@@ -49,13 +49,12 @@ def manage(*args: str, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def running_server(var_dir: Path) -> Iterator[str]:
-    """Migrate and seed a fresh database, serve it as `make run` does, yield the base URL."""
+def served(var_dir: Path, *, name: str = "server") -> Iterator[str]:
+    """Serve an already migrated database in var_dir, as `make run` does; yield the base URL."""
     env = server_env(var_dir)
-    manage("migrate", "--noinput", env=env)
-    manage("seed_demo", "--first-run", env=env)
     port = free_port()
-    log = (var_dir / "server.log").open("w")
+    log_path = var_dir / f"{name}.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port)],
         cwd=ROOT,
@@ -71,9 +70,7 @@ def running_server(var_dir: Path) -> Iterator[str]:
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "server did not start: " + (var_dir / "server.log").read_text()
-                    ) from None
+                    raise RuntimeError("server did not start: " + log_path.read_text()) from None
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -83,6 +80,20 @@ def running_server(var_dir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def prepare_database(var_dir: Path) -> None:
+    env = server_env(var_dir)
+    manage("migrate", "--noinput", env=env)
+    manage("seed_demo", "--first-run", env=env)
+
+
+@contextmanager
+def running_server(var_dir: Path) -> Iterator[str]:
+    """Migrate and seed a fresh database, serve it as `make run` does, yield the base URL."""
+    prepare_database(var_dir)
+    with served(var_dir) as base_url:
+        yield base_url
 
 
 class Browser:
@@ -152,3 +163,48 @@ def websocket_handshake(
         if length == 126:
             length = int.from_bytes(reader.read(2), "big")
         return status, json.loads(reader.read(length).decode())
+
+
+class Socket:
+    """A minimal websocket client over a plain TCP socket (enough for the tests)."""
+
+    def __init__(self, base_url: str, path: str, *, cookie: str, origin: str) -> None:
+        parts = urllib.parse.urlsplit(base_url)
+        self.sock = socket.create_connection((parts.hostname, parts.port or 80), 10)
+        key = base64.b64encode(os.urandom(16)).decode()
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            f"Origin: {origin}\r\nCookie: {cookie}\r\n\r\n"
+        )
+        self.sock.sendall(request.encode())
+        self.reader = self.sock.makefile("rb")
+        self.status = self.reader.readline().decode().strip()
+        while self.reader.readline() not in (b"\r\n", b""):
+            pass
+
+    def send_json(self, message: dict[str, Any]) -> None:
+        payload = json.dumps(message).encode()
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(bytes([0x81, 0x80 | len(payload)]) + mask + masked)
+
+    def recv_json(self, timeout: float = 10) -> dict[str, Any]:
+        """The next text message; control frames (ping, pong) are skipped."""
+        self.sock.settimeout(timeout)
+        while True:
+            first, second = self.reader.read(2)
+            length = second & 0x7F
+            if length == 126:
+                length = int.from_bytes(self.reader.read(2), "big")
+            elif length == 127:
+                length = int.from_bytes(self.reader.read(8), "big")
+            data = self.reader.read(length)
+            opcode = first & 0x0F
+            if opcode == 0x8:
+                raise ConnectionError(f"socket closed by the server: {data[:2].hex()}")
+            if opcode == 0x1:
+                return dict(json.loads(data.decode()))
+
+    def close(self) -> None:
+        self.sock.close()
