@@ -1,7 +1,8 @@
 """The notifications socket at /ws/notifications/.
 
 Only signed-in, active people connect (others are closed with 1008, policy violation). The
-socket joins the person's group and its session's group. On (re)connect the client says
+socket joins the person's group and its session's group, and, on request, the groups of
+up to MAX_WATCHED_POSTS questions the person may see (live answers). On (re)connect the client says
 {"type": "hello", "last_id": N} and receives every notification newer than N from the
 database, so nothing pushed while it was away is lost. Logging out closes the session's
 sockets; a password change closes all of the person's sockets.
@@ -25,6 +26,18 @@ CLOSE_POLICY_VIOLATION = 1008  # RFC 6455: refused because of who is asking
 CLOSE_TOO_FAST = 1008
 CATCH_UP_LIMIT = 100
 MAX_MESSAGES_PER_SECOND = 10
+MAX_WATCHED_POSTS = 5
+
+
+@database_sync_to_async
+def may_watch(user_id: int, post_id: int) -> bool:
+    from profiles.models import User
+    from questions.models import Post
+    from questions.permissions import can_view_post
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    post = Post.objects.select_related("community").filter(pk=post_id).first()
+    return user is not None and post is not None and can_view_post(user, post)
 
 
 @database_sync_to_async
@@ -73,6 +86,14 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             for payload in missed:
                 await self.send_json(payload)
             await self.send_json({"type": "ready", "unread": unread})
+        elif kind == "watch":
+            post_id = content.get("post")
+            room = len(self.groups_joined) < 2 + MAX_WATCHED_POSTS
+            if isinstance(post_id, int) and room and await may_watch(self.user_id, post_id):
+                group = events.post_group(post_id)
+                await self.channel_layer.group_add(group, self.channel_name)
+                self.groups_joined.append(group)
+                await self.send_json({"type": "watching", "post": post_id})
         elif kind == "ping":
             await self.send_json({"type": "pong"})
         else:
@@ -100,6 +121,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     # Channel-layer events (see profiles.events).
     async def notification_push(self, event: dict[str, Any]) -> None:
         await self.send_json(event["payload"])
+
+    async def answer_added(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "answer", "post": event["post"], "answer": event["answer"]})
 
     async def unread_count(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "unread", "count": event["count"]})

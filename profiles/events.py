@@ -144,6 +144,16 @@ def push_unread_count(user_id: int) -> None:
     _send(user_group(user_id), {"type": "unread.count", "count": unread_count(user_id)})
 
 
+def post_group(post_id: int) -> str:
+    return f"post.{post_id}"
+
+
+def push_new_answer(post_id: int, answer_id: int) -> None:
+    """Tell pages watching a question that it has a new answer. Only ids travel: each page
+    fetches the answer through a view that checks who is asking."""
+    _send(post_group(post_id), {"type": "answer.added", "post": post_id, "answer": answer_id})
+
+
 def close_user_sockets(user_id: int) -> None:
     _send(user_group(user_id), {"type": "socket.close"})
 

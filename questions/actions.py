@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from intranet.lib.markdown import find_mentions, render_markdown
+from profiles import events
 from profiles.actions import notify
 from profiles.models import Notification, User
 from questions.models import (
@@ -240,6 +241,7 @@ def post_answer(*, post: Post, author: User, body: str) -> Answer:
             post=post,
             answer=answer,
         )
+        transaction.on_commit(lambda: events.push_new_answer(post.pk, answer.pk))
     return answer
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("q/<int:pk>/bookmark/", views.bookmark_post, name="bookmark_post"),
     # After the q/<pk>/<verb>/ routes, which its slug would otherwise swallow.
     path("q/<int:pk>/<slug:slug>/", views.post_detail, name="post"),
+    path("a/<int:pk>/card/", views.answer_card, name="answer_card"),
     path("a/<int:pk>/edit/", views.answer_edit, name="answer_edit"),
     path("a/<int:pk>/delete/", views.answer_delete, name="answer_delete"),
     path("a/<int:pk>/like/", views.like_answer, name="like_answer"),

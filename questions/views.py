@@ -210,6 +210,18 @@ def answer_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+def answer_card(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One answer as the question page shows it, for pages that learn of it live."""
+    answer = get_answer_for_user(request.user, pk)
+    post = answer.post
+    answer.liked = Like.objects.filter(user=request.user, answer=answer).exists()  # type: ignore[attr-defined]
+    answer.saved = Bookmark.objects.filter(user=request.user, answer=answer).exists()  # type: ignore[attr-defined]
+    answer.can_edit = can_edit_answer(request.user, answer)  # type: ignore[attr-defined]
+    context = {"answer": answer, "post": post, "can_accept": can_accept_answer(request.user, post)}
+    return render(request, "questions/partials/answer.html", context)
+
+
 @require_POST
 def accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_post_for_user(request.user, pk)

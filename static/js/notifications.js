@@ -10,6 +10,7 @@
   const bellLink = bell && bell.closest("a");
   const toasts = document.getElementById("toasts");
   let lastId = parseInt(body.dataset.lastNotificationId || "0", 10) || 0;
+  const watched = document.querySelector("[data-watch-post]");
   let delay = 1000;
   let socket = null;
 
@@ -36,12 +37,30 @@
     setTimeout(() => link.remove(), 8000);
   }
 
+  // A new answer on the question being read: fetch it as this person may see it, append it.
+  async function addAnswer(answerId) {
+    if (document.getElementById("answer-" + answerId)) return;
+    const url = watched.dataset.answerCardUrl.replace("/0/", "/" + answerId + "/");
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok || document.getElementById("answer-" + answerId)) return;
+    const holder = document.createElement("div");
+    holder.innerHTML = await response.text();
+    const card = holder.firstElementChild;
+    if (!card) return;
+    card.classList.add("answer-new");
+    document.getElementById("answers-list").appendChild(card);
+    const empty = document.getElementById("no-answers");
+    if (empty) empty.remove();
+    if (window.htmx) window.htmx.process(card);
+  }
+
   function connect() {
     const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + window.location.host + path);
     socket.addEventListener("open", () => {
       delay = 1000;
       socket.send(JSON.stringify({ type: "hello", last_id: lastId }));
+      if (watched) socket.send(JSON.stringify({ type: "watch", post: parseInt(watched.dataset.watchPost, 10) }));
     });
     socket.addEventListener("message", (event) => {
       let message;
@@ -51,6 +70,10 @@
         lastId = message.id;
         if (!message.read) toast(message);
         if (typeof message.unread === "number") setUnread(message.unread);
+      } else if (message.type === "watching" && watched) {
+        watched.dataset.watching = "true";
+      } else if (message.type === "answer" && watched) {
+        addAnswer(message.answer);
       } else if (message.type === "unread" || message.type === "ready") {
         setUnread(message.type === "ready" ? message.unread : message.count);
       }

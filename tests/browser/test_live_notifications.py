@@ -73,3 +73,31 @@ def test_reading_in_one_tab_lowers_the_count_in_the_other(chromium, server):
         second.wait_for_function("document.getElementById('bell-count').hidden", timeout=5_000)
     finally:
         context.close()
+
+
+def test_new_answer_appears_on_an_open_question_page(chromium, server):
+    ken_context, ken = signed_in_page(chromium, server, "ken")
+    maria_context, maria = signed_in_page(chromium, server, "maria")
+    try:
+        maria.goto(server + "/ask/")
+        maria.get_by_label("Title").fill("Who owns the staging cluster?")
+        maria.get_by_role("button", name="Ask your question").click()
+        maria.get_by_role("heading", name="Who owns the staging cluster?").wait_for()
+        question_url = maria.url
+
+        ken.goto(question_url)
+        ken.get_by_text("No answers yet.").wait_for()
+        ken.evaluate("window.__marker = 'no reload'")
+        ken.locator("[data-watching='true']").wait_for()  # the page's socket is watching
+
+        other_context, other = signed_in_page(chromium, server, "aisha")
+        other.goto(question_url)
+        other.get_by_label("Your answer").fill("Platform team owns it; ask in #platform.")
+        other.get_by_role("button", name="Post your answer").click()
+        other_context.close()
+
+        ken.locator(".answer", has_text="Platform team owns it").wait_for(timeout=5_000)
+        assert ken.evaluate("window.__marker") == "no reload"
+    finally:
+        ken_context.close()
+        maria_context.close()

@@ -14,6 +14,7 @@ from django.test import Client
 from intranet.asgi import application
 from profiles.consumers import CLOSE_POLICY_VIOLATION
 from profiles.models import Notification
+from questions import actions
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
@@ -185,3 +186,29 @@ async def test_posting_survives_a_dead_channel_layer_and_the_reconnect_catches_u
     missed = await until_ready(communicator)
     assert [(m["id"], m["url"]) for m in missed] == [(row.pk, post.get_absolute_url())]
     await communicator.disconnect()
+
+
+async def test_question_page_learns_of_new_answers_only_if_allowed(
+    make_user, make_community, make_question
+):
+    owner = await sync_to_async(make_user)("owner")
+    member = await sync_to_async(make_user)("member")
+    outsider = await sync_to_async(make_user)("outsider")
+    room = await sync_to_async(make_community)("Room", owner=owner, private=True, members=[member])
+    post = await sync_to_async(make_question)(author=owner, community=room)
+    member_socket, _, _ = await open_socket((await signed_in(member))[1])
+    outsider_socket, _, _ = await open_socket((await signed_in(outsider))[1])
+    await until_ready(member_socket)
+    await until_ready(outsider_socket)
+    await member_socket.send_json_to({"type": "watch", "post": post.pk})
+    assert await member_socket.receive_json_from() == {"type": "watching", "post": post.pk}
+    await outsider_socket.send_json_to({"type": "watch", "post": post.pk})
+    answer = await sync_to_async(actions.post_answer)(post=post, author=owner, body="Done.")
+    assert await member_socket.receive_json_from(timeout=3) == {
+        "type": "answer",
+        "post": post.pk,
+        "answer": answer.pk,
+    }
+    assert await outsider_socket.receive_nothing(timeout=0.3)
+    await member_socket.disconnect()
+    await outsider_socket.disconnect()

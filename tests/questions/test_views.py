@@ -261,3 +261,11 @@ def test_answer_edit_and_delete(make_user, client_for, question):
     assert client.post(f"/a/{answer.pk}/delete/").status_code == 302
     question.refresh_from_db()
     assert question.answer_count == 0
+
+
+def test_answer_card_is_a_partial_for_those_who_may_see_it(make_user, client_for, secret):
+    answer = actions.post_answer(post=secret, author=secret.author, body="Inside info")
+    assert client_for(make_user()).get(f"/a/{answer.pk}/card/").status_code == 404
+    response = client_for(secret.author).get(f"/a/{answer.pk}/card/")
+    text = response.content.decode()
+    assert response.status_code == 200 and "<html" not in text and "Inside info" in text
