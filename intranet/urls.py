@@ -10,6 +10,11 @@ urlpatterns = [
     path("people/", include("profiles.urls")),
     path("notifications/", profiles_views.notifications, name="notifications"),
     path("notifications/read/", profiles_views.notifications_read, name="notifications_read"),
+    path(
+        "notifications/settings/",
+        profiles_views.notification_settings,
+        name="notification_settings",
+    ),
     path("admin/", admin.site.urls),
     path("", include("questions.urls")),
 ]

@@ -13,7 +13,7 @@ from taggit.models import Tag
 if TYPE_CHECKING:
     from questions.models import Answer, Post
 
-from profiles.models import Department, Notification, Profile, User
+from profiles.models import Department, Notification, NotificationPreference, Profile, User
 
 
 def default_display_name(user: User) -> str:
@@ -139,11 +139,39 @@ def notify(
         return None
     if not recipient.is_active:
         return None
+    in_app = preference(recipient, verb)[0]
     notification = Notification.objects.create(
-        recipient=recipient, actor=actor, verb=verb, post=post, answer=answer
+        recipient=recipient, actor=actor, verb=verb, post=post, answer=answer, in_app=in_app
     )
-    transaction.on_commit(lambda: events.push_notification(notification.pk))
+    if in_app:
+        transaction.on_commit(lambda: events.push_notification(notification.pk))
     return notification
+
+
+def preference(user: User, verb: str) -> tuple[bool, bool]:
+    """(in the app, by e-mail) for one person and verb."""
+    row = NotificationPreference.objects.filter(user=user, verb=verb).first()
+    if row is None:
+        return True, verb in NotificationPreference.EMAIL_BY_DEFAULT
+    return row.in_app, row.email
+
+
+def preferences(user: User) -> dict[str, tuple[bool, bool]]:
+    """(in the app, by e-mail) for every verb, defaults filled in."""
+    stored = {p.verb: (p.in_app, p.email) for p in user.notification_preferences.all()}
+    return {
+        verb: stored.get(verb, (True, verb in NotificationPreference.EMAIL_BY_DEFAULT))
+        for verb in Notification.Verb.values
+    }
+
+
+def set_preferences(*, user: User, in_app: set[str], email: set[str]) -> None:
+    """Store the person's choices for every verb (those not named are switched off)."""
+    with transaction.atomic():
+        for verb in Notification.Verb.values:
+            NotificationPreference.objects.update_or_create(
+                user=user, verb=verb, defaults={"in_app": verb in in_app, "email": verb in email}
+            )
 
 
 def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
@@ -151,7 +179,7 @@ def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
     bell is updated after commit. Returns how many changed."""
     from profiles import events
 
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     changed = unread.update(read_at=timezone.now())

@@ -43,7 +43,7 @@ def may_watch(user_id: int, post_id: int) -> bool:
 @database_sync_to_async
 def missed_since(user_id: int, last_id: int) -> tuple[list[dict[str, Any]], int]:
     rows = (
-        Notification.objects.filter(recipient_id=user_id, pk__gt=last_id)
+        Notification.objects.filter(recipient_id=user_id, pk__gt=last_id, in_app=True)
         .select_related("actor__profile", "post", "answer__post")
         .order_by("pk")[:CATCH_UP_LIMIT]
     )

@@ -108,7 +108,9 @@ def group_notifications(rows: list[Notification]) -> list[InboxItem]:
 
 
 def unread_count(user_id: int) -> int:
-    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+    return Notification.objects.filter(
+        recipient_id=user_id, read_at__isnull=True, in_app=True
+    ).count()
 
 
 def push_notification(notification_id: int) -> None:
@@ -130,6 +132,7 @@ def push_notification(notification_id: int) -> None:
                 post=notification.post,
                 answer=notification.answer,
                 read_at__isnull=True,
+                in_app=True,
             )
             .exclude(pk=notification.pk)
             .count()

@@ -135,6 +135,7 @@ class Notification(models.Model):
         LIKED_POST = "liked_post", "liked your post"
         LIKED_ANSWER = "liked_answer", "liked your answer"
         FOLLOWED = "followed", "followed you"
+        WAITING = "waiting", "asked a question in your tags that is waiting for an answer"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
@@ -149,6 +150,10 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The person's preference when it happened: shown and pushed in the app or not. The row
+    # is kept either way (the e-mail digest and reports read it).
+    in_app = models.BooleanField(default=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -163,3 +168,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.verb} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    """Per person and verb: in the app (bell, toasts, inbox) and in the daily e-mail digest.
+    No row means the defaults: in the app yes; by e-mail for mentions and for questions
+    waiting in your tags."""
+
+    EMAIL_BY_DEFAULT = frozenset({Notification.Verb.MENTIONED, Notification.Verb.WAITING})
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    verb = models.CharField(max_length=20, choices=Notification.Verb.choices)
+    in_app = models.BooleanField(default=True)
+    email = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "verb"], name="one_preference_per_verb")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.verb}: app={self.in_app} email={self.email}"

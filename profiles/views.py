@@ -12,7 +12,9 @@ from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import (
     ensure_profile,
     mark_notifications_read,
+    preferences,
     set_follow_person,
+    set_preferences,
     update_profile,
 )
 from profiles.events import group_notifications
@@ -121,7 +123,7 @@ def notifications(request: AuthenticatedRequest) -> HttpResponse:
 
 def _inbox(request: AuthenticatedRequest) -> HttpResponse:
     rows = list(
-        Notification.objects.filter(recipient=request.user)
+        Notification.objects.filter(recipient=request.user, in_app=True)
         .select_related("actor__profile", "post", "answer__post")
         .order_by("-id")[:100]
     )
@@ -139,3 +141,22 @@ def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
     if request.htmx:
         return _inbox(request)
     return redirect("notifications")
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: AuthenticatedRequest) -> HttpResponse:
+    """Per kind of notification: in the app, and in the daily e-mail digest."""
+    if request.method == "POST":
+        valid = set(Notification.Verb.values)
+        set_preferences(
+            user=request.user,
+            in_app=set(request.POST.getlist("in_app")) & valid,
+            email=set(request.POST.getlist("email")) & valid,
+        )
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notification_settings")
+    rows = [
+        {"verb": verb, "label": Notification.Verb(verb).label, "in_app": app, "email": mail}
+        for verb, (app, mail) in preferences(request.user).items()
+    ]
+    return render(request, "profiles/notification_settings.html", {"rows": rows})

@@ -1,0 +1,94 @@
+"""Send each person a daily e-mail digest: unread notifications they want by e-mail (mentions
+by default) and unanswered questions in the tags they follow. Run once a day (cron, or a
+scheduler); a notification is e-mailed at most once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.mail import send_mail
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from tqdm import tqdm
+
+from profiles.actions import preferences
+from profiles.events import notification_text, notification_url
+from profiles.models import Follow, Notification, User
+from questions.models import Post, TaggedPost
+from questions.permissions import visible_posts
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail each active person a digest of unread notifications they chose to get by "
+        "e-mail and of unanswered questions in their followed tags from the last --hours."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--hours", type=int, default=24, help="Look back this far (24).")
+        parser.add_argument(
+            "--base-url", default="", help="Prefix for links, e.g. https://intranet.example.com"
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Show counts, send nothing.")
+
+    def handle(self, *args: Any, hours: int, base_url: str, dry_run: bool, **options: Any) -> None:
+        since = timezone.now() - timedelta(hours=hours)
+        people = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
+        sent = 0
+        for person in tqdm(
+            people, total=people.count(), desc="Digests", unit="person", disable=None
+        ):
+            if self.send_one(person, since=since, base_url=base_url.rstrip("/"), dry_run=dry_run):
+                sent += 1
+        verb = "would send" if dry_run else "sent"
+        self.stdout.write(self.style.SUCCESS(f"Digests {verb}: {sent}."))
+
+    def send_one(self, person: User, *, since: Any, base_url: str, dry_run: bool) -> bool:
+        wanted = {verb for verb, (_, email) in preferences(person).items() if email}
+        notes = list(
+            Notification.objects.filter(
+                recipient=person,
+                verb__in=wanted,
+                read_at__isnull=True,
+                emailed_at__isnull=True,
+                created_at__gte=since,
+            )
+            .select_related("actor__profile", "post", "answer__post")
+            .order_by("pk")[:50]
+        )
+        waiting: list[Post] = []
+        if Notification.Verb.WAITING in wanted:
+            tags = Follow.objects.filter(follower=person, tag__isnull=False).values("tag_id")
+            waiting = list(
+                visible_posts(person)
+                .unanswered()
+                .filter(
+                    created_at__gte=since,
+                    id__in=TaggedPost.objects.filter(tag_id__in=tags).values("content_object_id"),
+                )
+                .exclude(author=person)
+                .order_by("-created_at")[:10]
+            )
+        if not notes and not waiting:
+            return False
+        if dry_run:
+            return True
+        context = {
+            "person": person,
+            "notes": [(notification_text(n), base_url + notification_url(n)) for n in notes],
+            "waiting": [(p.display_title, base_url + p.get_absolute_url()) for p in waiting],
+        }
+        with transaction.atomic():
+            Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
+                emailed_at=timezone.now()
+            )
+            send_mail(
+                subject=f"Your daily digest: {len(notes)} new, {len(waiting)} waiting",
+                message=render_to_string("profiles/email/digest.txt", context),
+                from_email=None,
+                recipient_list=[person.email],
+            )
+        return True
