@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from taggit.models import Tag
 
 from profiles.actions import set_follow_person, set_follow_tag
 from profiles.demo import CORE_PEOPLE, DEMO_DOMAIN, LOCATIONS
-from profiles.models import User
+from profiles.models import Notification, User
 from questions.actions import (
     accept_answer,
     add_member,
@@ -1310,7 +1311,27 @@ class _Writer:
             self.counts["answers created"] += len(seeded.answers)
         self.follows_and_bookmarks()
         self.spread_timestamps(timezone.now())
+        settle_notifications()
         return self.counts
+
+
+UNREAD_LEFT = 5
+
+
+def settle_notifications() -> None:
+    """Date the demo's notifications like what caused them, and leave only each person's
+    newest few unread, so the bell shows what a returning colleague would see."""
+    Notification.objects.filter(answer__isnull=False).update(
+        created_at=Subquery(Answer.objects.filter(pk=OuterRef("answer_id")).values("created_at"))
+    )
+    Notification.objects.filter(answer__isnull=True, post__isnull=False).update(
+        created_at=Subquery(Post.objects.filter(pk=OuterRef("post_id")).values("created_at"))
+    )
+    now = timezone.now()
+    for user_id in Notification.objects.values_list("recipient_id", flat=True).distinct():
+        keep = Notification.objects.filter(recipient_id=user_id).order_by("-created_at", "-pk")
+        newest = list(keep.values_list("pk", flat=True)[:UNREAD_LEFT])
+        keep.exclude(pk__in=newest).update(read_at=now)
 
 
 def demo_people() -> dict[str, User]:

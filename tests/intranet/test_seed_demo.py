@@ -76,5 +76,10 @@ def test_seed_demo_fills_the_intranet_with_consistent_content(db):
     outsider = User.objects.exclude(memberships__community=private).first()
     assert outsider is not None
     assert not visible_posts(outsider).filter(community=private).exists()
+    from profiles.models import Notification
+
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert unread.exists()
+    assert max(unread.values("recipient").annotate(n=Count("id")).values_list("n", flat=True)) <= 5
     seed()
     assert Post.objects.count() == posts
