@@ -114,8 +114,17 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py times socket reads out after 5 s while channels-redis blocks
-                # 5 s waiting for a message, which kills idle consumers; no read timeout.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # 5 s waiting for a message, which kills idle consumers: no read timeout.
+                # redis-py 8 caps a pool at 100 connections and fails beyond (not waits):
+                # 100 sockets connecting at once to one process got HTTP 500s (measured with
+                # bench/notify_bench.py), so the cap is raised.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "max_connections": env_int("CHANNEL_MAX_CONNECTIONS", 1000, minimum=10),
+                    }
+                ],
                 "prefix": "intranet",
                 "capacity": env_int("CHANNEL_CAPACITY", 1000, minimum=1),
                 "expiry": 60,
