@@ -144,7 +144,7 @@ def notify(
         recipient=recipient, actor=actor, verb=verb, post=post, answer=answer, in_app=in_app
     )
     if in_app:
-        transaction.on_commit(lambda: events.push_notification(notification.pk))
+        events.queue_push(notification.pk)
     return notification
 
 

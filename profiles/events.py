@@ -5,12 +5,16 @@ the truth and clients catch up from it by last id."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 
 from profiles.models import Notification
@@ -27,12 +31,27 @@ def session_group(session_key: str) -> str:
 
 
 def _send(group: str, message: dict[str, Any]) -> None:
+    _send_many([(group, message)])
+
+
+def _send_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """group_send each (group, message) concurrently, in one trip from sync code."""
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+
+    async def send_all() -> list[Any]:
+        sends = [layer.group_send(group, message) for group, message in messages]
+        return await asyncio.gather(*sends, return_exceptions=True)
+
     try:
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(group, message)
-    except Exception:  # any layer failure: the row stays, the client catches up later
-        logger.warning("could not push %s to %s", message.get("type"), group, exc_info=True)
+        results = async_to_sync(send_all)()
+    except Exception:  # any layer failure: the rows stay, clients catch up later
+        logger.warning("could not push %d messages", len(messages), exc_info=True)
+        return
+    for (group, message), result in zip(messages, results, strict=True):
+        if isinstance(result, BaseException):
+            logger.warning("could not push %s to %s: %r", message.get("type"), group, result)
 
 
 def notification_text(notification: Notification, *, others: int = 0) -> str:
@@ -113,33 +132,76 @@ def unread_count(user_id: int) -> int:
     ).count()
 
 
-def push_notification(notification_id: int) -> None:
-    """Send one notification (with the recipient's new unread count) to their open sockets."""
-    notification = (
-        Notification.objects.select_related("actor__profile", "post", "answer__post")
-        .filter(pk=notification_id)
-        .first()
-    )
-    if notification is None:
-        return
-    others = 0
-    if notification.verb in (Notification.Verb.LIKED_POST, Notification.Verb.LIKED_ANSWER):
-        # "Ken and 4 others liked your answer", not five separate toasts' worth of text.
-        others = (
-            Notification.objects.filter(
-                recipient_id=notification.recipient_id,
-                verb=notification.verb,
-                post=notification.post,
-                answer=notification.answer,
-                read_at__isnull=True,
-                in_app=True,
-            )
-            .exclude(pk=notification.pk)
-            .count()
+_pending = threading.local()
+
+
+def queue_push(notification_id: int) -> None:
+    """Push this notification after the current transaction commits, batched with the others
+    of the same transaction (a post mentioning ten people sends once, not ten times)."""
+    queue: list[int] | None = getattr(_pending, "ids", None)
+    if queue is None:
+        queue = _pending.ids = []
+    queue.append(notification_id)
+    transaction.on_commit(flush_pushes)
+
+
+def flush_pushes() -> None:
+    # The first callback of a commit sends the batch; later ones find it empty. Ids of a
+    # rolled-back transaction may linger here: their rows do not exist and are skipped.
+    ids: list[int] = getattr(_pending, "ids", None) or []
+    _pending.ids = []
+    if ids:
+        push_notifications(ids)
+
+
+def push_notifications(ids: list[int]) -> None:
+    """Send notifications (each with its recipient's new unread count) to open sockets:
+    three queries and one trip to the channel layer, whatever the number."""
+    rows = list(
+        Notification.objects.select_related("actor__profile", "post", "answer__post").filter(
+            pk__in=ids, in_app=True
         )
-    payload = notification_payload(notification, others=others)
-    payload["unread"] = unread_count(notification.recipient_id)
-    _send(user_group(notification.recipient_id), {"type": "notification.push", "payload": payload})
+    )
+    if not rows:
+        return
+    unread = dict(
+        Notification.objects.filter(
+            recipient_id__in={n.recipient_id for n in rows}, read_at__isnull=True, in_app=True
+        )
+        .values_list("recipient_id")
+        .annotate(n=Count("id"))
+        .values_list("recipient_id", "n")
+    )
+    messages = []
+    for notification in rows:
+        others = 0
+        if notification.verb in (Notification.Verb.LIKED_POST, Notification.Verb.LIKED_ANSWER):
+            # "Ken and 4 others liked your answer", not five separate toasts' worth of text.
+            others = (
+                Notification.objects.filter(
+                    recipient_id=notification.recipient_id,
+                    verb=notification.verb,
+                    post=notification.post,
+                    answer=notification.answer,
+                    read_at__isnull=True,
+                    in_app=True,
+                )
+                .exclude(pk=notification.pk)
+                .count()
+            )
+        payload = notification_payload(notification, others=others)
+        payload["unread"] = unread.get(notification.recipient_id, 0)
+        messages.append(
+            (
+                user_group(notification.recipient_id),
+                {"type": "notification.push", "payload": payload},
+            )
+        )
+    _send_many(messages)
+
+
+def push_notification(notification_id: int) -> None:
+    push_notifications([notification_id])
 
 
 def push_unread_count(user_id: int) -> None:
