@@ -186,3 +186,16 @@ def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
     if changed:
         transaction.on_commit(lambda: events.push_unread_count(user.pk))
     return changed
+
+
+def set_active(*, user: User, active: bool) -> User:
+    """Let a person sign in, or stop them. Stopping also closes their open sockets (after
+    commit), since a socket keeps the identity it had when it connected."""
+    from profiles import events
+
+    if user.is_active != active:
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        user.is_active = active
+        if not active:
+            transaction.on_commit(lambda: events.close_user_sockets(user.pk))
+    return user

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from profiles.actions import ensure_profile
+from profiles.actions import ensure_profile, set_active
 from profiles.models import Department, Profile, User
 
 
@@ -25,6 +25,17 @@ class PersonAdmin(UserAdmin[User]):
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[Any]:
         # On "add", the profile is created after the user is saved (see save_related).
         return [ProfileInline] if obj is not None else []
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
+        # Deactivation goes through the action, which also closes the person's sockets.
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivating:
+            obj.is_active = True
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            set_active(user=obj, active=False)
 
     def save_related(
         self, request: HttpRequest, form: ModelForm[User], formsets: Any, change: bool

@@ -212,3 +212,16 @@ async def test_question_page_learns_of_new_answers_only_if_allowed(
     assert await outsider_socket.receive_nothing(timeout=0.3)
     await member_socket.disconnect()
     await outsider_socket.disconnect()
+
+
+async def test_deactivating_a_person_closes_their_open_sockets(make_user):
+    from profiles.actions import set_active
+
+    user = await sync_to_async(make_user)("leaver")
+    communicator, _, _ = await open_socket((await signed_in(user))[1])
+    await until_ready(communicator)
+    await sync_to_async(set_active)(user=user, active=False)
+    output = await communicator.receive_output(timeout=3)
+    assert output["type"] == "websocket.close"
+    _, connected, _ = await open_socket((await signed_in(user))[1], last_id=None)
+    assert not connected

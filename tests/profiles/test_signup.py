@@ -132,3 +132,41 @@ def test_single_sign_on_button_appears_when_configured(client, db, settings):
 
 def test_no_single_sign_on_button_by_default(client, db):
     assert "/accounts/oidc/" not in client.get("/accounts/login/").content.decode()
+
+
+def test_admin_deactivation_goes_through_the_action(
+    make_user, client_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    from profiles import events
+
+    closed: list[int] = []
+    monkeypatch.setattr(events, "close_user_sockets", closed.append)
+    boss = make_user("boss", is_staff=True, is_superuser=True)
+    leaver = make_user("leaver", email="leaver@example.com")
+    page = client_for(boss).get(f"/admin/profiles/user/{leaver.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        {
+            "username": "leaver",
+            "email": "leaver@example.com",
+            "date_joined_0": leaver.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": leaver.date_joined.strftime("%H:%M:%S"),
+            "profile-TOTAL_FORMS": "1",
+            "profile-INITIAL_FORMS": "1",
+            "profile-MIN_NUM_FORMS": "0",
+            "profile-MAX_NUM_FORMS": "1",
+            "profile-0-id": str(leaver.profile.pk),
+            "profile-0-user": str(leaver.pk),
+            "profile-0-display_name": leaver.profile.display_name,
+        }
+    )
+    data.pop("is_active", None)  # unchecked box: deactivate
+    data.pop("password", None)
+    data.pop("last_login", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(boss).post(f"/admin/profiles/user/{leaver.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    leaver.refresh_from_db()
+    assert leaver.is_active is False
+    assert closed == [leaver.pk]
