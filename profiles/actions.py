@@ -151,18 +151,17 @@ def notify(
 def preference(user: User, verb: str) -> tuple[bool, bool]:
     """(in the app, by e-mail) for one person and verb."""
     row = NotificationPreference.objects.filter(user=user, verb=verb).first()
-    if row is None:
-        return True, verb in NotificationPreference.EMAIL_BY_DEFAULT
-    return row.in_app, row.email
+    return (row.in_app, row.email) if row else _default_preference(verb)
+
+
+def _default_preference(verb: str) -> tuple[bool, bool]:
+    return True, verb in NotificationPreference.EMAIL_BY_DEFAULT
 
 
 def preferences(user: User) -> dict[str, tuple[bool, bool]]:
     """(in the app, by e-mail) for every verb, defaults filled in."""
     stored = {p.verb: (p.in_app, p.email) for p in user.notification_preferences.all()}
-    return {
-        verb: stored.get(verb, (True, verb in NotificationPreference.EMAIL_BY_DEFAULT))
-        for verb in Notification.Verb.values
-    }
+    return {verb: stored.get(verb, _default_preference(verb)) for verb in Notification.Verb.values}
 
 
 def set_preferences(*, user: User, in_app: set[str], email: set[str]) -> None:

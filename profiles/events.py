@@ -200,10 +200,6 @@ def push_notifications(ids: list[int]) -> None:
     _send_many(messages)
 
 
-def push_notification(notification_id: int) -> None:
-    push_notifications([notification_id])
-
-
 def push_unread_count(user_id: int) -> None:
     """Keep every open tab's bell in step after reading in one of them."""
     _send(user_group(user_id), {"type": "unread.count", "count": unread_count(user_id)})

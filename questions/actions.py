@@ -323,7 +323,7 @@ def set_like(
                 recipient=target.author,
                 actor=user,
                 verb=Notification.Verb.LIKED_POST if post else Notification.Verb.LIKED_ANSWER,
-                post=post if post is not None else answer.post if answer is not None else None,
+                post=post or (answer.post if answer else None),
                 answer=answer,
             )
         return int(target_model.objects.values_list("like_count", flat=True).get(pk=target.pk))
