@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
@@ -131,21 +132,55 @@ def notify(
 ) -> Notification | None:
     """Record a notification in the caller's transaction and push it after commit.
 
-    Nobody is notified of their own doing, and former colleagues are not notified.
+    Nobody is notified of their own doing, and former colleagues are not notified. To notify
+    several people of one thing, use notify_many (two queries, whatever the number).
     """
+    created = notify_many(recipients=[recipient], actor=actor, verb=verb, post=post, answer=answer)
+    return created[0] if created else None
+
+
+def notify_many(
+    *,
+    recipients: Iterable[User],
+    actor: User | None,
+    verb: str,
+    post: Post | None = None,
+    answer: Answer | None = None,
+) -> list[Notification]:
+    """notify() for several people at once: one query for their preferences, one insert for
+    all the rows, and one push batch after commit (with the rest of the transaction's).
+
+    Returns the rows created, in the recipients' order (each person once)."""
     from profiles import events
 
-    if actor is not None and recipient.pk == actor.pk:
-        return None
-    if not recipient.is_active:
-        return None
-    in_app = preference(recipient, verb)[0]
-    notification = Notification.objects.create(
-        recipient=recipient, actor=actor, verb=verb, post=post, answer=answer, in_app=in_app
+    people: dict[int, User] = {}
+    for person in recipients:
+        if person.is_active and (actor is None or person.pk != actor.pk):
+            people.setdefault(person.pk, person)
+    if not people:
+        return []
+    stored = dict(
+        NotificationPreference.objects.filter(user_id__in=people, verb=verb).values_list(
+            "user_id", "in_app"
+        )
     )
-    if in_app:
-        events.queue_push(notification.pk)
-    return notification
+    default_in_app = _default_preference(verb)[0]
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=person,
+                actor=actor,
+                verb=verb,
+                post=post,
+                answer=answer,
+                in_app=stored.get(pk, default_in_app),
+            )
+            for pk, person in people.items()
+        ]
+    )
+    # bulk_create sets the pks on SQLite (3.35+) and PostgreSQL, both of which we support.
+    events.queue_pushes([row.pk for row in rows if row.in_app])
+    return rows
 
 
 def preference(user: User, verb: str) -> tuple[bool, bool]:

@@ -4,8 +4,17 @@ Only signed-in, active people connect (others are closed with 1008, policy viola
 socket joins the person's group and its session's group, and, on request, the groups of
 up to MAX_WATCHED_POSTS questions the person may see (live answers). On (re)connect the client says
 {"type": "hello", "last_id": N} and receives every notification newer than N from the
-database, so nothing pushed while it was away is lost. Logging out closes the session's
-sockets; a password change closes all of the person's sockets.
+database, so nothing pushed while it was away is lost, then
+{"type": "ready", "unread": n, "last_id": L, "more": false}: the client now has everything up
+to L. With "more": true the replay stopped at CATCH_UP_LIMIT rows and the client asks again.
+
+A push can also be lost while the socket is open (a Redis hiccup, a full channel): each
+pushed notification carries "prev", its recipient's previous notification id, and a client
+that sees prev beyond what it has sends {"type": "resync", "last_id": L}, answered like
+hello. Replays are paced (MIN_REPLAY_INTERVAL) within the general message limit.
+
+Logging out closes the session's sockets; a password change closes all of the person's
+sockets.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ CLOSE_TOO_FAST = 1008
 CATCH_UP_LIMIT = 100
 MAX_MESSAGES_PER_SECOND = 10
 MAX_WATCHED_POSTS = 5
+MIN_REPLAY_INTERVAL = 0.5  # seconds between two replays (hello or resync) on one socket
 
 
 @database_sync_to_async
@@ -41,13 +51,26 @@ def may_watch(user_id: int, post_id: int) -> bool:
 
 
 @database_sync_to_async
-def missed_since(user_id: int, last_id: int) -> tuple[list[dict[str, Any]], int]:
-    rows = (
-        Notification.objects.filter(recipient_id=user_id, pk__gt=last_id, in_app=True)
+def missed_since(user_id: int, last_id: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """(the notifications newer than last_id, oldest first and at most CATCH_UP_LIMIT, and
+    the "ready" message that follows them)."""
+    rows = list(
+        events.with_prev(
+            Notification.objects.filter(recipient_id=user_id, pk__gt=last_id, in_app=True)
+        )
         .select_related("actor__profile", "post", "answer__post")
-        .order_by("pk")[:CATCH_UP_LIMIT]
+        .order_by("pk")[: CATCH_UP_LIMIT + 1]
     )
-    return [events.notification_payload(n) for n in rows], events.unread_count(user_id)
+    more = len(rows) > CATCH_UP_LIMIT
+    rows = rows[:CATCH_UP_LIMIT]
+    ready = {
+        "type": "ready",
+        "unread": events.unread_count(user_id),
+        # Everything of this person's up to here has now been sent.
+        "last_id": rows[-1].pk if rows else last_id,
+        "more": more,
+    }
+    return [events.notification_payload(n) for n in rows], ready
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -65,6 +88,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.window_start = time.monotonic()
         self.window_count = 0
+        self.last_replay = float("-inf")
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -78,14 +102,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("ignored a non-object message on a notifications socket")
             return
         kind = content.get("type")
-        if kind == "hello":
-            last_id = content.get("last_id", 0)
-            if not isinstance(last_id, int) or last_id < 0:
-                last_id = 0
-            missed, unread = await missed_since(self.user_id, last_id)
-            for payload in missed:
-                await self.send_json(payload)
-            await self.send_json({"type": "ready", "unread": unread})
+        if kind in ("hello", "resync"):
+            await self._replay(content.get("last_id", 0))
         elif kind == "watch":
             post_id = content.get("post")
             room = len(self.groups_joined) < 2 + MAX_WATCHED_POSTS
@@ -98,6 +116,22 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "pong"})
         else:
             logger.warning("ignored websocket message of unknown type %r", kind)
+
+    async def _replay(self, last_id: Any) -> None:
+        """Send what is newer than last_id from the database, then "ready"."""
+        now = time.monotonic()
+        if now - self.last_replay < MIN_REPLAY_INTERVAL:
+            # Clients pace their requests (at least a second apart); ignoring one costs them
+            # a retry, while serving every one would let a socket multiply database work.
+            logger.warning("ignored a replay request sent too soon (user %s)", self.user_id)
+            return
+        self.last_replay = now
+        if isinstance(last_id, bool) or not isinstance(last_id, int) or last_id < 0:
+            last_id = 0
+        missed, ready = await missed_since(self.user_id, last_id)
+        for payload in missed:
+            await self.send_json(payload)
+        await self.send_json(ready)
 
     async def _too_fast(self) -> bool:
         now = time.monotonic()

@@ -136,6 +136,8 @@ class Notification(models.Model):
         LIKED_ANSWER = "liked_answer", "liked your answer"
         FOLLOWED = "followed", "followed you"
         WAITING = "waiting", "asked a question in your tags that is waiting for an answer"
+        COMMENTED = "commented", "commented on your draft"
+        NEW_VERSION = "new_version", "shared a new version of"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(

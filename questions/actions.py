@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from intranet.lib.markdown import find_mentions, render_markdown
 from profiles import events
-from profiles.actions import notify
+from profiles.actions import notify, notify_many
 from profiles.models import Notification, User
 from questions.models import (
     Answer,
@@ -119,15 +119,9 @@ def _mention(post: Post, people: Iterable[User], *, answer: Answer | None = None
         [Mention(post=post, answer=answer, user=p) for p in visible], ignore_conflicts=True
     )
     writer = answer.author if answer is not None else post.author
-    for person in visible:
-        if person.pk not in already:
-            notify(
-                recipient=person,
-                actor=writer,
-                verb=Notification.Verb.MENTIONED,
-                post=post,
-                answer=answer,
-            )
+    fresh = [person for person in visible if person.pk not in already]
+    verb = Notification.Verb.MENTIONED
+    notify_many(recipients=fresh, actor=writer, verb=verb, post=post, answer=answer)
     return visible
 
 

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.services
 def two_servers(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("two-servers")
     prepare_database(var_dir)
-    with served(var_dir, name="a") as a, served(var_dir, name="b") as b:
+    with (
+        served(var_dir, name="a", server="uvicorn") as a,
+        served(var_dir, name="b", server="uvicorn") as b,
+    ):
         yield a, b
 
 

@@ -95,6 +95,7 @@ async def test_mention_is_pushed_to_the_mentioned_person_only(make_user, make_qu
     assert message == {
         "type": "notification",
         "id": row.pk,
+        "prev": None,  # maria's first notification
         "verb": "mentioned",
         "text": "Rita Ramos mentioned you in “How do we sign builds?”",
         "url": post.get_absolute_url(),

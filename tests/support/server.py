@@ -48,17 +48,56 @@ def manage(*args: str, env: dict[str, str]) -> None:
     )
 
 
+SERVERS = ("serve", "uvicorn", "daphne")
+
+
+def server_command(server: str, port: int) -> list[str]:
+    """The command line that serves intranet.asgi on loopback: `manage.py serve` as
+    `make run` does, uvicorn's own command line as a production deployment would, or daphne
+    (for comparisons)."""
+    if server == "serve":
+        return [sys.executable, "manage.py", "serve", "--port", str(port), "--quiet"]
+    if server == "daphne":
+        return [
+            *[sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)],
+            "intranet.asgi:application",
+        ]
+    if server == "uvicorn":
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "intranet.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--lifespan",
+            "off",
+        ]
+    raise ValueError(f"unknown server {server!r}; choose one of {', '.join(SERVERS)}")
+
+
 @contextmanager
-def served(var_dir: Path, *, name: str = "server") -> Iterator[str]:
-    """Serve an already migrated database in var_dir, as `make run` does; yield the base URL."""
-    env = server_env(var_dir)
+def served(
+    var_dir: Path,
+    *,
+    name: str = "server",
+    server: str = "serve",
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Serve an already migrated database in var_dir, as `make run` does (or with uvicorn);
+    yield the base URL. `env` adds to or overrides the server's environment."""
+    environment = {**server_env(var_dir), **(env or {})}
     port = free_port()
+    command = server_command(server, port)
     log_path = var_dir / f"{name}.log"
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port)],
+        command,
         cwd=ROOT,
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
