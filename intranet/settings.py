@@ -136,12 +136,14 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Tasks and search -----------------------------------------------------------------
-# "immediate" runs tasks in the process that enqueued them (after commit);
+# "thread" runs tasks on one background thread of the process that enqueued them (after
+# commit, outside the request); "immediate" runs them at once, in the caller (tests);
 # "database" queues them in the database for `manage.py db_worker` (the scale setup).
-TASK_BACKEND = env_choice("TASK_BACKEND", "immediate", {"immediate", "database"})
+TASK_BACKEND = env_choice("TASK_BACKEND", "thread", {"thread", "immediate", "database"})
 TASKS = {
     "default": {
         "BACKEND": {
+            "thread": "intranet.lib.tasks.BackgroundThreadBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
         }[TASK_BACKEND],
@@ -213,10 +215,25 @@ else:
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static")
+# Uploaded files are never served from MEDIA_URL: only through the draft download view,
+# which checks who may see them. FILE_STORAGE swaps the backend (e.g. object storage).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+DRAFT_MAX_UPLOAD_MB = env_int("DRAFT_MAX_UPLOAD_MB", 25, minimum=1)
+# A request may carry the file plus this much form data; bigger bodies are refused before
+# they are read (intranet.asgi.BodySizeLimit).
+REQUEST_BODY_LIMIT = (DRAFT_MAX_UPLOAD_MB + 1) * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
+FILE_UPLOAD_HANDLERS = [
+    "questions.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str("FILE_STORAGE") or "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -256,4 +273,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # One line per task state change is noise; failures are still logged.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }

@@ -1,4 +1,4 @@
-"""Writes about posts, answers, likes, bookmarks and communities.
+"""Writes about posts, answers, likes, bookmarks, communities and drafts' files.
 
 Every function validates its domain rules, writes in one transaction and returns what it
 wrote. Rule violations raise django.core.exceptions.ValidationError with a message meant
@@ -7,12 +7,18 @@ for the person who typed the input.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,23 +27,28 @@ from intranet.lib.markdown import find_mentions, render_markdown
 from profiles import events
 from profiles.actions import notify, notify_many
 from profiles.models import Notification, User
+from questions.files import FILE_TYPES, file_type_for, human_size, max_upload_bytes, safe_filename
 from questions.models import (
     Answer,
     Bookmark,
     Community,
+    DraftDownload,
+    DraftVersion,
     Like,
     Membership,
     Mention,
     Post,
     TaggedPost,
+    VersionDownload,
 )
-from questions.permissions import can_view_community, can_view_post
+from questions.permissions import can_edit_post, can_view_community, can_view_post
 from questions.tagging import clean_tag_names
 
 MAX_MENTIONS = 10
 MAX_TITLE = 200
 MAX_BODY = 20_000
 MAX_STATUS = 2_000
+MAX_CHANGE_NOTE = 500
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,8 @@ def _create_post(
     body: str,
     tags: str | list[str],
     community: Community | None,
+    fields: dict[str, Any] | None = None,
+    then: Callable[[Post], object] | None = None,
 ) -> Post:
     tag_names = clean_tag_names(tags)
     _check_community(author, community)
@@ -145,10 +158,13 @@ def _create_post(
             body=body,
             body_html=rendered.html,
             community=community,
+            **(fields or {}),
         )
         if tag_names:
             post.tags.set(tag_names)
             sync_tag_activity([post.pk])
+        if then is not None:
+            then(post)
         _mention(post, rendered.mentioned)
     return post
 
@@ -188,7 +204,7 @@ def post_status(
 
 def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | list[str]) -> Post:
     """Change a post's text and tags; marks it edited. New mentions are recorded."""
-    if post.is_question:
+    if post.is_question or post.is_draft:
         title = _check_text(title, field="title", limit=MAX_TITLE)
         body = _check_text(body, field="body", limit=MAX_BODY, required=False)
     else:
@@ -212,16 +228,30 @@ def delete_post(*, post: Post, by: User) -> None:
     Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
 
 
-def post_answer(*, post: Post, author: User, body: str) -> Answer:
-    """Answer a question (or reply to a status update). Raises the post in feeds."""
+def post_answer(
+    *, post: Post, author: User, body: str, version: DraftVersion | None = None
+) -> Answer:
+    """Answer a question, reply to a status update, or comment on a draft (about `version`,
+    by default its current one). Raises the post in feeds."""
     body = _check_text(body, field="body", limit=MAX_BODY)
     if not can_view_post(author, post):
         raise ValidationError("This post is not available.")
+    if post.is_draft:
+        version = version or post.current_version
+        if version is None or version.post_id != post.pk:
+            raise ValidationError({"version": "Choose one of this draft's versions."})
+    else:
+        version = None
     rendered = render_with_mentions(body)
     now = timezone.now()
     with transaction.atomic():
         answer = Answer.objects.create(
-            post=post, author=author, body=body, body_html=rendered.html, created_at=now
+            post=post,
+            author=author,
+            body=body,
+            body_html=rendered.html,
+            created_at=now,
+            version=version,
         )
         Post.objects.filter(pk=post.pk).update(
             answer_count=F("answer_count") + 1, last_activity_at=now
@@ -231,7 +261,11 @@ def post_answer(*, post: Post, author: User, body: str) -> Answer:
         notify(
             recipient=post.author,
             actor=author,
-            verb=Notification.Verb.ANSWERED if post.is_question else Notification.Verb.REPLIED,
+            verb=Notification.Verb.ANSWERED
+            if post.is_question
+            else Notification.Verb.COMMENTED
+            if post.is_draft
+            else Notification.Verb.REPLIED,
             post=post,
             answer=answer,
         )
@@ -399,3 +433,196 @@ def add_member(*, by: User, community: Community, user: User) -> Membership:
         raise ValidationError("Only owners can add members.")
     membership, _ = Membership.objects.get_or_create(community=community, user=user)
     return membership
+
+
+# --- Drafts: documents shared early for feedback ----------------------------------------
+
+
+def _store_version(
+    *, post: Post, uploader: User, file: IO[bytes], filename: str, change_note: str
+) -> DraftVersion:
+    """Check and store one file as the draft's next version (inside the caller's transaction,
+    which must remove the stored file if it rolls back: see _removing_on_error)."""
+    file_type = _check_file(file, filename)
+    digest = hashlib.sha256()
+    size = 0
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    file.seek(0)
+    # The post's row lock serialises concurrent uploads to one draft (PostgreSQL; SQLite
+    # has one writer anyway); the unique (post, number) constraint backs it up.
+    Post.objects.select_for_update().filter(pk=post.pk).values_list("pk").first()
+    last = DraftVersion.objects.filter(post=post).aggregate(n=Max("number"))["n"]
+    version = DraftVersion(
+        post=post,
+        number=(last or 0) + 1,
+        filename=safe_filename(filename),
+        file_type=file_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=uploader,
+        change_note=change_note,
+        text_status=DraftVersion.Text.NONE
+        if FILE_TYPES[file_type].inline
+        else DraftVersion.Text.PENDING,
+    )
+    version.file.save("upload", File(file), save=False)
+    _stored.names.append(version.file.name)
+    version.save()
+    Post.objects.filter(pk=post.pk).update(current_version=version)
+    post.current_version = version
+    transaction.on_commit(lambda: _extract_later(version))
+    return version
+
+
+class _Stored(threading.local):
+    names: list[str]
+
+
+_stored = _Stored()
+
+
+@contextmanager
+def _removing_on_error() -> Iterator[None]:
+    """Files stored inside the block are deleted again if the block fails (rolls back)."""
+    _stored.names = []
+    try:
+        yield
+    except BaseException:
+        for name in _stored.names:
+            default_storage.delete(name)
+        raise
+    finally:
+        _stored.names = []
+
+
+def _extract_later(version: DraftVersion) -> None:
+    if version.text_status == DraftVersion.Text.PENDING:
+        from questions.tasks import extract_version_text
+
+        extract_version_text.enqueue(version.pk)
+
+
+def _check_file(file: IO[bytes] | None, filename: str) -> str:
+    if file is None:
+        raise ValidationError({"file": "Choose a file to share."})
+    size = getattr(file, "size", None)
+    if size is not None and size > max_upload_bytes():
+        raise ValidationError(
+            {"file": f"The file is larger than the {human_size(max_upload_bytes())} limit."}
+        )
+    if size == 0:
+        raise ValidationError({"file": "The file is empty."})
+    try:
+        return file_type_for(filename, file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+
+
+def share_draft(
+    *,
+    author: User,
+    title: str,
+    body: str,
+    file: IO[bytes] | None,
+    filename: str,
+    tags: str | list[str] = "",
+    community: Community | None = None,
+) -> Post:
+    """Share a half-finished document for feedback: a draft post with its first version.
+
+    `body` says what feedback is wanted; mentioned reviewers are notified. The file's text is
+    extracted after commit, in the task backend.
+    """
+    title = _check_text(title, field="title", limit=MAX_TITLE)
+    body = _check_text(body, field="body", limit=MAX_BODY, required=False)
+    _check_file(file, filename)
+    assert file is not None  # noqa: S101  (checked just above)
+    with _removing_on_error():
+        return _create_post(
+            kind=Post.Kind.DRAFT,
+            author=author,
+            title=title,
+            body=body,
+            tags=tags,
+            community=community,
+            fields={"feedback_wanted": True},
+            then=lambda post: _store_version(
+                post=post, uploader=author, file=file, filename=filename, change_note=""
+            ),
+        )
+
+
+def upload_version(
+    *, post: Post, uploader: User, file: IO[bytes] | None, filename: str, change_note: str = ""
+) -> DraftVersion:
+    """Add a new version of a draft (the author or staff). Every version is kept; people who
+    commented or were asked to review hear about it."""
+    if not post.is_draft or post.is_deleted:
+        raise ValidationError("Only drafts have versions.")
+    if not can_edit_post(uploader, post):
+        raise ValidationError("Only the draft's author can upload a new version.")
+    change_note = _check_text(
+        change_note, field="change_note", limit=MAX_CHANGE_NOTE, required=False
+    )
+    _check_file(file, filename)
+    assert file is not None  # noqa: S101  (checked just above)
+    now = timezone.now()
+    with _removing_on_error(), transaction.atomic():
+        version = _store_version(
+            post=post, uploader=uploader, file=file, filename=filename, change_note=change_note
+        )
+        Post.objects.filter(pk=post.pk).update(last_activity_at=now)
+        TaggedPost.objects.filter(content_object_id=post.pk).update(last_activity_at=now)
+        reviewers = set(Mention.objects.filter(post=post).values_list("user_id", flat=True)) | set(
+            Answer.objects.filter(post=post, deleted_at__isnull=True).values_list(
+                "author_id", flat=True
+            )
+        )
+        reviewers |= {post.author_id}
+        reviewers.discard(uploader.pk)
+        for person in User.objects.filter(pk__in=reviewers, is_active=True):
+            if can_view_post(person, post):
+                notify(
+                    recipient=person,
+                    actor=uploader,
+                    verb=Notification.Verb.NEW_VERSION,
+                    post=post,
+                )
+    return version
+
+
+def set_feedback_wanted(*, post: Post, by: User, wanted: bool) -> Post:
+    """The author marks a draft final (no more feedback wanted), or reopens it."""
+    if not post.is_draft or not can_edit_post(by, post):
+        raise ValidationError("Only the draft's author can change this.")
+    post.feedback_wanted = wanted
+    post.save(update_fields=["feedback_wanted"])
+    return post
+
+
+def record_download(*, version: DraftVersion, user: User) -> bool:
+    """Count a download: once per person and day for the version, and once per person and
+    day for the draft as a whole. The author's own downloads are not counted. Safe under
+    concurrent requests: the unique rows decide, and counters move only with an insert.
+    Returns whether anything was counted."""
+    post = version.post
+    if user.pk == post.author_id:
+        return False
+    day = timezone.localdate()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                VersionDownload.objects.create(version=version, user=user, day=day)
+        except IntegrityError:
+            return False
+        DraftVersion.objects.filter(pk=version.pk).update(download_count=F("download_count") + 1)
+        try:
+            with transaction.atomic():
+                DraftDownload.objects.create(post_id=post.pk, user=user, day=day)
+        except IntegrityError:
+            return True
+        Post.objects.filter(pk=post.pk).update(download_count=F("download_count") + 1)
+    return True

@@ -1,6 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
 
-from questions.models import Answer, Community, Membership, Post
+from questions.models import Answer, Community, DraftVersion, Membership, Post
 
 
 class MembershipInline(admin.TabularInline[Membership, Community]):
@@ -16,6 +18,29 @@ class CommunityAdmin(admin.ModelAdmin[Community]):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+
+class DraftVersionInline(admin.TabularInline[DraftVersion, Post]):
+    """A draft's versions, read-only: files are replaced by uploading a new version."""
+
+    model = DraftVersion
+    fk_name = "post"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "number",
+        "filename",
+        "file_type",
+        "size",
+        "uploaded_by",
+        "created_at",
+        "download_count",
+        "text_status",
+        "text_error",
+    )
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Post)
@@ -35,8 +60,15 @@ class PostAdmin(admin.ModelAdmin[Post]):
     list_filter = ["kind", ("deleted_at", admin.EmptyFieldListFilter), "community"]
     search_fields = ["title", "body", "author__username"]
     raw_id_fields = ["author", "accepted_answer"]
-    readonly_fields = ["body_html", "answer_count", "like_count", "last_activity_at"]
+    readonly_fields = [
+        "body_html",
+        "answer_count",
+        "like_count",
+        "download_count",
+        "last_activity_at",
+    ]
     list_select_related = ["author", "community"]
+    inlines = [DraftVersionInline]
 
 
 @admin.register(Answer)

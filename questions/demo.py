@@ -1,15 +1,21 @@
-"""Demo content for `manage.py seed_demo`: communities, questions, status updates and answers.
+"""Demo content for `manage.py seed_demo`: communities, questions, status updates, answers,
+and drafts (files shared for feedback, see questions.demo_drafts) with their versions.
 
 Everything is written through questions.actions and profiles.actions, so mentions, counters
 and rendered HTML are the real thing. Only timestamps are moved afterwards (with update(),
 spread over the last DAYS days) so the feed looks lived-in rather than created a second ago.
+Drafts' versions are slotted in among the other posts in time order, so that each version's
+comments come before the next version, which answers them; downloads move to the days after
+their version, and each draft's distinct person-days of downloads are counted again.
 
-Deterministic (one seeded Random) and idempotent: if any demo person has already posted, the
-content is left as it is, so a database someone is using is never mixed with a second copy.
+Deterministic (seeded Randoms; drafts have their own) and idempotent: if any demo person has
+already posted, the content is left as it is, so a database someone is using is never mixed
+with a second copy.
 """
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from collections.abc import Callable, Sequence
@@ -17,10 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from taggit.models import Tag
 
+from intranet.lib.tasks import wait_for_tasks
 from profiles.actions import set_follow_person, set_follow_tag
 from profiles.demo import CORE_PEOPLE, DEMO_DOMAIN, LOCATIONS
 from profiles.models import Notification, User
@@ -32,11 +39,26 @@ from questions.actions import (
     join_community,
     post_answer,
     post_status,
+    record_download,
     set_bookmark,
+    set_feedback_wanted,
     set_like,
+    share_draft,
     sync_tag_activity,
+    upload_version,
 )
-from questions.models import Answer, Community, Like, Mention, Post
+from questions.demo_drafts import DRAFTS
+from questions.models import (
+    Answer,
+    Community,
+    DraftDownload,
+    DraftVersion,
+    Like,
+    Mention,
+    Post,
+    VersionDownload,
+)
+from questions.tasks import extract_version_text
 
 SEED = 20261124
 DAYS = 90
@@ -1089,10 +1111,24 @@ PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 
 @dataclass
 class _Seeded:
-    """What was written for one post, kept to move its timestamps afterwards."""
+    """What was written for one post (or one version of a draft), kept to move its
+    timestamps afterwards."""
 
     post: Post
     answers: list[Answer] = field(default_factory=list)
+    version: DraftVersion | None = None  # a draft's version; answers are comments on it
+    notified: list[int] = field(default_factory=list)  # its "new version" notifications
+
+
+@dataclass(frozen=True)
+class _DraftStep:
+    """Version `number` of DRAFTS[draft]: number 1 shares the draft, later ones upload."""
+
+    draft: int
+    number: int
+
+
+PlanItem = tuple[QuestionIdea | StatusIdea, int] | _DraftStep
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
@@ -1102,12 +1138,16 @@ def _fill(text: str, values: dict[str, str]) -> str:
 class _Writer:
     def __init__(self, people: dict[str, User], progress: Progress) -> None:
         self.rng = random.Random(SEED)  # noqa: S311  (demo data, not secrets)
+        # Drafts draw from their own Random: the questions and statuses stay as they were.
+        self.draft_rng = random.Random(SEED + 1)  # noqa: S311
         self.people = people
         self.progress = progress
         self.communities: dict[str, Community] = {}
         self.members: dict[str, list[str]] = {}
         self.seeded: list[_Seeded] = []
         self.used: set[str] = set()  # titles and status bodies written so far
+        self.drafts: dict[int, Post] = {}  # index in DRAFTS -> its post
+        self.download_counts: dict[int, set[int]] = {}  # per draft: its versions' counts
         self.counts = {
             "communities created": 0,
             "posts created": 0,
@@ -1115,6 +1155,9 @@ class _Writer:
             "likes created": 0,
             "follows created": 0,
             "bookmarks created": 0,
+            "drafts created": 0,
+            "draft versions created": 0,
+            "downloads recorded": 0,
         }
 
     # --- helpers ----------------------------------------------------------------------
@@ -1181,6 +1224,23 @@ class _Writer:
         self.rng.shuffle(planned)
         return planned
 
+    def timeline(self, planned: list[tuple[QuestionIdea | StatusIdea, int]]) -> list[PlanItem]:
+        """The planned posts with every draft version slotted in among them.
+
+        Posts are dated in the order they are written (see spread_timestamps), so a slot is
+        a point in time: each draft's last version lands in the latter half of the period,
+        its earlier versions a few days apart before it.
+        """
+        rng, n = self.draft_rng, len(planned)
+        keyed: list[tuple[float, PlanItem]] = [(float(i), item) for i, item in enumerate(planned)]
+        for index, idea in enumerate(DRAFTS):
+            at = rng.uniform(0.5, 0.97) * n
+            for number in range(len(idea.versions), 0, -1):
+                keyed.append((at, _DraftStep(index, number)))
+                at -= rng.uniform(0.035, 0.09) * n  # some 3 to 8 days between versions
+        keyed.sort(key=lambda pair: pair[0])
+        return [item for _key, item in keyed]
+
     def question(self, idea: QuestionIdea) -> _Seeded | None:
         audience = self.audience(idea.community)
         asker = self.pick(idea.askers, audience, exclude="")
@@ -1241,6 +1301,95 @@ class _Writer:
             seeded.answers.append(post_answer(post=post, author=self.people[replier], body=text))
         return seeded
 
+    def draft_step(self, step: _DraftStep) -> _Seeded:
+        """Share a draft or upload its next version; then the colleagues' comments on that
+        version and their downloads of it (and, with the last version, likes)."""
+        idea = DRAFTS[step.draft]
+        spec = idea.versions[step.number - 1]
+        author = self.people[idea.author]
+        file = io.BytesIO(spec.build())
+        notified: list[int] = []
+        if step.number == 1:
+            post = share_draft(
+                author=author,
+                title=idea.title,
+                body=idea.body,
+                file=file,
+                filename=spec.filename,
+                tags=list(idea.tags),
+                community=self.communities.get(idea.community or ""),
+            )
+            self.drafts[step.draft] = post
+            self.counts["drafts created"] += 1
+        else:
+            post = self.drafts[step.draft]
+            before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+            upload_version(
+                post=post,
+                uploader=author,
+                file=file,
+                filename=spec.filename,
+                change_note=spec.change_note,
+            )
+            notified = list(
+                Notification.objects.filter(
+                    pk__gt=before, post=post, verb=Notification.Verb.NEW_VERSION
+                ).values_list("pk", flat=True)
+            )
+        version = post.current_version
+        assert version is not None  # noqa: S101  (share_draft and upload_version set it)
+        self.counts["draft versions created"] += 1
+        seeded = _Seeded(post, version=version, notified=notified)
+        for username, body in spec.comments:
+            comment = post_answer(
+                post=post, author=self.people[username], body=body, version=version
+            )
+            seeded.answers.append(comment)
+        audience = self.audience(idea.community)
+        self.draft_downloads(step, version, [u for u, _body in spec.comments], audience)
+        last = step.number == len(idea.versions)
+        self.draft_likes(seeded, audience, with_post=last)
+        if last and idea.final:
+            set_feedback_wanted(post=post, by=author, wanted=False)
+        return seeded
+
+    def draft_downloads(
+        self, step: _DraftStep, version: DraftVersion, readers: list[str], audience: list[str]
+    ) -> None:
+        """Who downloaded this version: its commenters, and a few more who only read it. The
+        number differs from the draft's other versions."""
+        rng, author = self.draft_rng, DRAFTS[step.draft].author
+        readers = [u for u in dict.fromkeys(readers) if u != author]
+        others = [u for u in audience if u != author and u not in readers]
+        used = self.download_counts.setdefault(step.draft, set())
+        wanted = len(readers) + rng.randint(1, 5)
+        while wanted in used and wanted < len(readers) + len(others):
+            wanted += 1
+        wanted = min(wanted, len(readers) + len(others))
+        used.add(wanted)
+        for username in readers + rng.sample(others, wanted - len(readers)):
+            if record_download(version=version, user=self.people[username]):
+                self.counts["downloads recorded"] += 1
+
+    def draft_likes(self, seeded: _Seeded, audience: list[str], *, with_post: bool) -> None:
+        """Likes on a version's comments (often from the author, as thanks) and, once the
+        draft has its last version, on the draft itself."""
+        rng, post = self.draft_rng, seeded.post
+        for answer in seeded.answers:
+            likers = [u for u in audience if self.people[u].pk != answer.author_id]
+            chosen = rng.sample(likers, min(len(likers), rng.randint(0, 2)))
+            thanks = post.author.username
+            if thanks in likers and thanks not in chosen and rng.random() < 0.6:
+                chosen.append(thanks)
+            for username in chosen:
+                set_like(user=self.people[username], answer=answer, liked=True)
+                self.counts["likes created"] += 1
+        if with_post:
+            likers = [u for u in audience if self.people[u].pk != post.author_id]
+            for username in rng.sample(likers, min(len(likers), rng.randint(2, 7))):
+                set_like(user=self.people[username], post=post, liked=True)
+                self.counts["likes created"] += 1
+
     def likes(self, seeded: _Seeded, community: str | None) -> None:
         audience = self.audience(community)
         targets: list[tuple[Post | None, Answer | None, int]] = [
@@ -1279,28 +1428,88 @@ class _Writer:
         return any(c.pk == community_id and c.is_private for c in self.communities.values())
 
     def spread_timestamps(self, now: datetime) -> None:
-        """Spread posts over the last DAYS days, answers after their post; oldest first."""
+        """Spread posts over the last DAYS days, answers after their post; oldest first.
+
+        A draft's versions are dated like posts of their own; comments on a version come
+        after it and before the next one."""
         span = timedelta(days=DAYS).total_seconds()
         offsets = sorted((self.rng.random() for _ in self.seeded), reverse=True)
-        for seeded, offset in zip(self.seeded, offsets, strict=True):
-            created = now - timedelta(seconds=span * offset + 3600)
+        times = [now - timedelta(seconds=span * offset + 3600) for offset in offsets]
+        # Until when each entry's answers may come: a draft version's comments end before
+        # the draft's next version.
+        until: list[datetime] = []
+        next_version: dict[int, datetime] = {}
+        for seeded, created in zip(reversed(self.seeded), reversed(times), strict=True):
+            until.append(next_version.get(seeded.post.pk, now))
+            if seeded.version is not None:
+                next_version[seeded.post.pk] = created
+        until.reverse()
+        for seeded, created, limit in zip(self.seeded, times, until, strict=True):
+            version = seeded.version
             latest = created
+            mean = 300 if version is None else 900  # a document takes longer to read
             for answer in seeded.answers:
-                delay = timedelta(minutes=self.rng.expovariate(1 / 300) + 5)
-                latest = min(latest + delay, now - timedelta(minutes=2))
+                delay = timedelta(minutes=self.rng.expovariate(1 / mean) + 5)
+                latest = max(created, min(latest + delay, limit - timedelta(minutes=2)))
                 Answer.objects.filter(pk=answer.pk).update(created_at=latest)
                 Like.objects.filter(answer=answer).update(created_at=latest)
                 Mention.objects.filter(answer=answer).update(created_at=latest)
-            Post.objects.filter(pk=seeded.post.pk).update(
-                created_at=created, last_activity_at=latest
-            )
+            if version is not None:
+                DraftVersion.objects.filter(pk=version.pk).update(created_at=created)
+                Notification.objects.filter(pk__in=seeded.notified).update(created_at=created)
+            if version is None or version.number == 1:
+                Post.objects.filter(pk=seeded.post.pk).update(
+                    created_at=created, last_activity_at=latest
+                )
+                Mention.objects.filter(post=seeded.post, answer=None).update(created_at=created)
+            else:
+                Post.objects.filter(pk=seeded.post.pk).update(last_activity_at=latest)
             Like.objects.filter(post=seeded.post).update(created_at=latest)
-            Mention.objects.filter(post=seeded.post, answer=None).update(created_at=created)
+        self.date_downloads(now)
         sync_tag_activity(s.post.pk for s in self.seeded)
+
+    def date_downloads(self, now: datetime) -> None:
+        """Move each version's downloads to days between its upload and the next version
+        (most people download within a day or two), then count each draft's distinct
+        person-days again, as record_download would have on those days."""
+        rng = self.draft_rng
+        for post in self.drafts.values():
+            versions = list(
+                DraftVersion.objects.filter(post=post)
+                .order_by("number")
+                .values_list("pk", "created_at")
+            )
+            ends = [created for _pk, created in versions[1:]] + [now]
+            for (pk, created), end in zip(versions, ends, strict=True):
+                first, last = timezone.localdate(created), timezone.localdate(end)
+                for download in VersionDownload.objects.filter(version_id=pk).order_by("pk"):
+                    later = min((last - first).days, int(rng.expovariate(1 / 1.5)))
+                    VersionDownload.objects.filter(pk=download.pk).update(
+                        day=first + timedelta(days=later)
+                    )
+            person_days = sorted(
+                set(
+                    VersionDownload.objects.filter(version__post=post).values_list("user_id", "day")
+                )
+            )
+            DraftDownload.objects.filter(post=post).delete()
+            DraftDownload.objects.bulk_create(
+                [DraftDownload(post=post, user_id=user_id, day=day) for user_id, day in person_days]
+            )
+            Post.objects.filter(pk=post.pk).update(download_count=len(person_days))
 
     def run(self) -> dict[str, int]:
         self.communities_and_members()
-        for idea, _copy in self.plan():
+        for item in self.timeline(self.plan()):
+            if isinstance(item, _DraftStep):
+                step = self.draft_step(item)
+                if item.number == 1:
+                    self.progress(1)
+                    self.counts["posts created"] += 1
+                self.seeded.append(step)
+                self.counts["answers created"] += len(step.answers)
+                continue
+            idea, _copy = item
             seeded = self.question(idea) if isinstance(idea, QuestionIdea) else self.status(idea)
             self.progress(1)
             if seeded is None:  # no distinct wording left for another copy
@@ -1320,13 +1529,14 @@ UNREAD_LEFT = 5
 
 def settle_notifications() -> None:
     """Date the demo's notifications like what caused them, and leave only each person's
-    newest few unread, so the bell shows what a returning colleague would see."""
+    newest few unread, so the bell shows what a returning colleague would see. (Notices of a
+    draft's new version were dated with the version, in spread_timestamps.)"""
     Notification.objects.filter(answer__isnull=False).update(
         created_at=Subquery(Answer.objects.filter(pk=OuterRef("answer_id")).values("created_at"))
     )
-    Notification.objects.filter(answer__isnull=True, post__isnull=False).update(
-        created_at=Subquery(Post.objects.filter(pk=OuterRef("post_id")).values("created_at"))
-    )
+    Notification.objects.filter(answer__isnull=True, post__isnull=False).exclude(
+        verb=Notification.Verb.NEW_VERSION
+    ).update(created_at=Subquery(Post.objects.filter(pk=OuterRef("post_id")).values("created_at")))
     now = timezone.now()
     for user_id in Notification.objects.values_list("recipient_id", flat=True).distinct():
         keep = Notification.objects.filter(recipient_id=user_id).order_by("-created_at", "-pk")
@@ -1352,7 +1562,7 @@ def pending_posts() -> int:
     """How many posts seed() would write now (for a progress bar)."""
     if not can_seed(demo_people()):
         return 0
-    return sum(q.repeat for q in QUESTIONS) + sum(s.repeat for s in STATUSES)
+    return sum(q.repeat for q in QUESTIONS) + sum(s.repeat for s in STATUSES) + len(DRAFTS)
 
 
 def seed(*, progress: Progress = lambda n: None) -> dict[str, int]:
@@ -1366,4 +1576,24 @@ def seed(*, progress: Progress = lambda n: None) -> dict[str, int]:
     if not can_seed(people):
         return {what: 0 for what in writer.counts}
     with transaction.atomic():
-        return writer.run()
+        counts = writer.run()
+    finish_text_extraction([s.version.pk for s in writer.seeded if s.version is not None])
+    return counts
+
+
+def finish_text_extraction(version_ids: Sequence[int]) -> None:
+    """Have the drafts' text (preview and search) ready before seed_demo exits.
+
+    Committing enqueued one extraction task per version. The default backend runs them on
+    a background thread: wait for it, so that no work is left running when the command
+    exits. Whatever is still pending (the database backend's queue, or a caller's outer
+    transaction that has not committed, as in tests) is extracted here, inline; a worker
+    that runs the queued task later only writes the same result again.
+    """
+    wait_for_tasks()
+    pending = DraftVersion.objects.filter(pk__in=version_ids, text_status=DraftVersion.Text.PENDING)
+    for pk in pending.values_list("pk", flat=True):
+        extract_version_text.call(pk)
+    # wait_for_tasks() waits for the tasks enqueued before the call; an extraction enqueues
+    # its draft's reindexing when it commits, so a second round waits for those too.
+    wait_for_tasks()

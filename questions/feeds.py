@@ -125,7 +125,7 @@ class Network:
 
 def with_card_data(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Everything a post card shows, in a constant number of queries."""
-    return posts.select_related("author__profile", "community").prefetch_related(
+    return posts.select_related("author__profile", "community", "current_version").prefetch_related(
         "tags",  # type: ignore[misc]
         Prefetch("mentions", queryset=Mention.objects.select_related("user__profile")),
     )
@@ -266,6 +266,6 @@ def community_feed(viewer: User, community_id: int, *, cursor: str | None = None
 def answers_for_page(post: Post) -> QuerySet[Answer]:
     return (
         post.answers.filter(deleted_at__isnull=True)
-        .select_related("author__profile")
+        .select_related("author__profile", "version")
         .order_by("created_at", "id")
     )

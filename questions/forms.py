@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 
 from profiles.models import User
-from questions.actions import MAX_BODY, MAX_STATUS, MAX_TITLE
-from questions.models import Community, Post
+from questions.actions import MAX_BODY, MAX_CHANGE_NOTE, MAX_STATUS, MAX_TITLE
+from questions.files import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION, human_size, max_upload_bytes
+from questions.models import Community, DraftVersion, Post
 from questions.permissions import member_community_ids
 from questions.tagging import clean_tag_names
 
@@ -137,6 +138,100 @@ class AnswerForm(forms.Form):
 
     def clean_body(self) -> str:
         return _bounded(self.cleaned_data.get("body", ""), MAX_BODY)
+
+
+class DraftCommentForm(AnswerForm):
+    """Feedback on a draft, about one of its versions (the current one unless chosen)."""
+
+    version = forms.ModelChoiceField(
+        queryset=DraftVersion.objects.none(),
+        required=False,
+        empty_label=None,
+        label="About version",
+        error_messages={"invalid_choice": "Choose one of this draft's versions."},
+    )
+    field_order = ["version", "body"]
+
+    def __init__(self, *args: Any, post: Post, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Your feedback"
+        self.fields["body"].error_messages["required"] = "Write your feedback before posting it."
+        field = self.fields["version"]
+        field.queryset = post.versions.order_by("-number")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda v: f"Version {v.number}: {v.filename}"  # type: ignore[attr-defined]
+        field.initial = post.current_version_id
+
+
+class _FileFormMixin:
+    """A file field whose upload may have been stopped early (questions.uploads): the
+    reason is shown instead of "this field is required"."""
+
+    upload_errors: dict[str, str]
+    fields: dict[str, forms.Field]
+
+    def _take_upload_errors(self, upload_errors: dict[str, str] | None) -> None:
+        self.upload_errors = upload_errors or {}
+        if "file" in self.upload_errors:
+            self.fields["file"].required = False  # clean_file reports the real reason
+
+    def clean_file(self) -> Any:
+        message = self.upload_errors.get("file")
+        if message:
+            raise forms.ValidationError(message)
+        return self.cleaned_data.get("file")  # type: ignore[attr-defined]
+
+
+def _file_field() -> forms.FileField:
+    return forms.FileField(
+        help_text=f"{ALLOWED_DESCRIPTION}; at most {human_size(max_upload_bytes())}.",
+        error_messages={"required": "Choose a file to share.", "empty": "The file is empty."},
+        widget=forms.FileInput(
+            attrs={"accept": ACCEPT_ATTRIBUTE, "data-max-bytes": str(max_upload_bytes())}
+        ),
+    )
+
+
+class DraftForm(_FileFormMixin, PostFormBase):
+    """Share a draft: what it is, what feedback is wanted, and the file."""
+
+    title = forms.CharField(
+        max_length=MAX_TITLE,
+        help_text="What the document is, e.g. Onboarding checklist for support engineers",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    body = forms.CharField(
+        required=False,
+        label="What feedback do you want?",
+        help_text="Markdown. @mention the reviewers you would like to hear from.",
+        widget=forms.Textarea(attrs={"rows": 5, "data-autocomplete": "mentions"}),
+    )
+    file = _file_field()
+    field_order = ["title", "body", "tags", "community", "file"]
+
+    def __init__(self, *args: Any, upload_errors: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = _file_field()
+        self._take_upload_errors(upload_errors)
+
+    def clean_body(self) -> str:
+        return _bounded(self.cleaned_data.get("body", ""), MAX_BODY)
+
+
+class VersionForm(_FileFormMixin, forms.Form):
+    change_note = forms.CharField(
+        required=False,
+        max_length=MAX_CHANGE_NOTE,
+        label="What changed?",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Took in Ken's comments on section 2"}),
+    )
+    file = _file_field()
+    field_order = ["change_note", "file"]
+
+    def __init__(self, *args: Any, upload_errors: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = _file_field()
+        self.fields["file"].label = "New version"
+        self._take_upload_errors(upload_errors)
 
 
 class CommunityForm(forms.Form):

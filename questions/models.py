@@ -1,9 +1,12 @@
-"""Posts (status updates, questions), answers, likes, mentions, bookmarks and communities.
+"""Posts (status updates, questions, drafts), answers, likes, mentions, bookmarks, communities,
+and drafts' file versions and downloads.
 
 Content never cascades from a person: authors are PROTECTed, posts are soft-deleted.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -109,6 +112,7 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
     class Kind(models.TextChoices):
         STATUS = "status", "Status update"
         QUESTION = "question", "Question"
+        DRAFT = "draft", "Draft"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     author = models.ForeignKey(
@@ -130,6 +134,14 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
     )
     answer_count = models.PositiveIntegerField(default=0)
     like_count = models.PositiveIntegerField(default=0)
+    # Drafts only: asking for feedback until the author marks the draft final; the newest
+    # version (denormalised so that feeds read it in their one query); distinct person-days
+    # of downloads over all versions.
+    feedback_wanted = models.BooleanField(default=False)
+    current_version = models.ForeignKey(
+        "DraftVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    download_count = models.PositiveIntegerField(default=0)
 
     objects = PostQuerySet.as_manager()
 
@@ -154,7 +166,10 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="question") | ~Q(title=""), name="question_has_title"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="draft") | ~Q(title=""), name="draft_has_title"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +189,10 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
         return self.kind == self.Kind.QUESTION
 
     @property
+    def is_draft(self) -> bool:
+        return self.kind == self.Kind.DRAFT
+
+    @property
     def is_answered(self) -> bool:
         return self.answer_count > 0
 
@@ -187,7 +206,7 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
 
 
 class Answer(models.Model):
-    """An answer to a question, or a reply to a status update."""
+    """An answer to a question, a reply to a status update, or feedback on a draft."""
 
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="answers")
     author = models.ForeignKey(
@@ -199,6 +218,10 @@ class Answer(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     like_count = models.PositiveIntegerField(default=0)
+    # Feedback on a draft is about one of its versions.
+    version = models.ForeignKey(
+        "DraftVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -310,3 +333,95 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} saved {self.post_id or self.answer_id}"
+
+
+def draft_file_name(instance: DraftVersion, filename: str) -> str:
+    """A generated storage name: never the uploader's filename (that is kept for display)."""
+    token = uuid.uuid4().hex
+    return f"drafts/{token[:2]}/{token}{instance.extension}"
+
+
+class DraftVersion(models.Model):
+    """One uploaded file of a draft. Versions are kept; the newest is the post's current one."""
+
+    class Text(models.TextChoices):
+        PENDING = "pending", "Text extraction pending"
+        DONE = "done", "Text extracted"
+        FAILED = "failed", "Text could not be extracted"
+        NONE = "none", "No text (image)"
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=draft_file_name, max_length=200)
+    filename = models.CharField(max_length=255, help_text="The uploader's name, made safe.")
+    file_type = models.CharField(max_length=10)  # a key of questions.files.FILE_TYPES
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="draft_versions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    change_note = models.CharField(max_length=500, blank=True)
+    download_count = models.PositiveIntegerField(default=0)  # distinct person-days
+    text = models.TextField(blank=True, editable=False)
+    text_status = models.CharField(max_length=10, choices=Text.choices, default=Text.PENDING)
+    text_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="version_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} v{self.number}"
+
+    @property
+    def extension(self) -> str:
+        from questions.files import FILE_TYPES
+
+        return FILE_TYPES[self.file_type].extensions[0]
+
+    @property
+    def is_image(self) -> bool:
+        from questions.files import FILE_TYPES
+
+        return FILE_TYPES[self.file_type].inline
+
+    def get_download_url(self) -> str:
+        return reverse("draft_download", kwargs={"pk": self.pk})
+
+
+class VersionDownload(models.Model):
+    """Someone downloaded a version on a day: counted once per person and day."""
+
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user", "day"], name="version_download_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} downloaded version {self.version_id} on {self.day}"
+
+
+class DraftDownload(models.Model):
+    """Someone downloaded any version of a draft on a day: the draft's distinct downloaders."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="draft_downloads"
+    )
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "day"], name="draft_download_once")
+        ]
+        indexes = [models.Index(fields=["user", "post"], name="draft_download_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} downloaded draft {self.post_id} on {self.day}"

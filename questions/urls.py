@@ -13,8 +13,13 @@ urlpatterns = [
     path("q/<int:pk>/accept/", views.accept, name="accept"),
     path("q/<int:pk>/like/", views.like_post, name="like_post"),
     path("q/<int:pk>/bookmark/", views.bookmark_post, name="bookmark_post"),
+    path("q/<int:pk>/versions/", views.draft_version_create, name="draft_version_create"),
+    path("q/<int:pk>/feedback/", views.draft_feedback, name="draft_feedback"),
     # After the q/<pk>/<verb>/ routes, which its slug would otherwise swallow.
     path("q/<int:pk>/<slug:slug>/", views.post_detail, name="post"),
+    path("drafts/new/", views.share_draft, name="share_draft"),
+    path("files/<int:pk>/download/", views.draft_download, name="draft_download"),
+    path("files/<int:pk>/view/", views.draft_view, name="draft_view"),
     path("a/<int:pk>/card/", views.answer_card, name="answer_card"),
     path("a/<int:pk>/edit/", views.answer_edit, name="answer_edit"),
     path("a/<int:pk>/delete/", views.answer_delete, name="answer_delete"),

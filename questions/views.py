@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms import Form
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,15 +23,19 @@ from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import ensure_profile
 from profiles.models import Follow, Profile
 from questions import actions, feeds
+from questions.files import FILE_TYPES
 from questions.forms import (
     AddMemberForm,
     AnswerForm,
     CommunityForm,
     ComposeForm,
+    DraftCommentForm,
+    DraftForm,
     EditPostForm,
     QuestionForm,
+    VersionForm,
 )
-from questions.models import Answer, Bookmark, Community, Like, Membership, Post
+from questions.models import Answer, Bookmark, Community, DraftVersion, Like, Membership, Post
 from questions.permissions import (
     can_accept_answer,
     can_edit_answer,
@@ -153,12 +157,23 @@ def post_detail(request: AuthenticatedRequest, pk: int, slug: str = "") -> HttpR
     post = get_post_for_user(request.user, pk)
     if slug != post.get_absolute_url().rstrip("/").rsplit("/", 1)[-1]:
         return HttpResponseRedirect(post.get_absolute_url())
-    return render(request, "questions/post_detail.html", _post_context(request, post, AnswerForm()))
+    return render(request, "questions/post_detail.html", _post_context(request, post))
+
+
+def _answer_form(post: Post, data: Any = None) -> AnswerForm:
+    return DraftCommentForm(data, post=post) if post.is_draft else AnswerForm(data)
+
+
+PREVIEW_CHARS = 3_000
 
 
 def _post_context(
-    request: AuthenticatedRequest, post: Post, answer_form: AnswerForm
+    request: AuthenticatedRequest,
+    post: Post,
+    answer_form: AnswerForm | None = None,
+    version_form: VersionForm | None = None,
 ) -> dict[str, Any]:
+    answer_form = answer_form or _answer_form(post)
     answers = list(feeds.answers_for_page(post))
     liked = set(
         Like.objects.filter(user=request.user, answer__in=answers).values_list(
@@ -176,7 +191,27 @@ def _post_context(
         answer.can_edit = can_edit_answer(request.user, answer)  # type: ignore[attr-defined]
     if post.accepted_answer_id:
         answers.sort(key=lambda a: a.pk != post.accepted_answer_id)
+    draft: dict[str, Any] = {}
+    if post.is_draft:
+        versions = list(post.versions.select_related("uploaded_by__profile"))
+        comments_per_version: dict[int | None, int] = {}
+        for answer in answers:
+            comments_per_version[answer.version_id] = (
+                comments_per_version.get(answer.version_id, 0) + 1
+            )
+        for version in versions:
+            version.comment_count = comments_per_version.get(version.pk, 0)  # type: ignore[attr-defined]
+        current = versions[0] if versions else None
+        draft = {
+            "versions": versions,
+            "current": current,
+            "preview": current.text[:PREVIEW_CHARS] if current else "",
+            "preview_cut": bool(current and len(current.text) > PREVIEW_CHARS),
+            "version_form": version_form
+            or (VersionForm() if can_edit_post(request.user, post) else None),
+        }
     return {
+        **draft,
         "post": post,
         "tags": list(post.tags.all()),
         "mentioned": [
@@ -195,11 +230,14 @@ def _post_context(
 @require_POST
 def answer_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_post_for_user(request.user, pk)
-    form = AnswerForm(request.POST)
+    form = _answer_form(post, request.POST)
     if form.is_valid():
         try:
             answer = actions.post_answer(
-                post=post, author=request.user, body=form.cleaned_data["body"]
+                post=post,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                version=form.cleaned_data.get("version"),
             )
         except ValidationError as error:
             _apply(form, error)
@@ -489,3 +527,124 @@ def community_add_member(request: AuthenticatedRequest, slug: str) -> HttpRespon
     else:
         messages.error(request, " ".join(str(e) for e in form.errors.get("username", [])))
     return redirect(community.get_absolute_url())
+
+
+# --- Drafts ---------------------------------------------------------------------------
+
+
+def _upload_errors(request: AuthenticatedRequest) -> dict[str, str]:
+    return getattr(request, "upload_errors", {})
+
+
+@require_http_methods(["GET", "POST"])
+def share_draft(request: AuthenticatedRequest) -> HttpResponse:
+    """Share a half-finished document and say what feedback you want."""
+    form = DraftForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        upload_errors=_upload_errors(request),
+        initial={"community": request.GET.get("community")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = actions.share_draft(
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                file=data["file"],
+                filename=data["file"].name,
+                tags=data["tags"],
+                community=data["community"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, "Your draft is shared. Feedback will show up here.")
+            return redirect(post.get_absolute_url())
+    if request.method == "POST":
+        messages.error(request, "Your draft was not shared: see the messages below.")
+    return render(
+        request, "questions/draft_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def draft_version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    if not post.is_draft or not can_edit_post(request.user, post):
+        raise Http404("No such draft.")
+    form = VersionForm(request.POST, request.FILES, upload_errors=_upload_errors(request))
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            version = actions.upload_version(
+                post=post,
+                uploader=request.user,
+                file=upload,
+                filename=upload.name,
+                change_note=form.cleaned_data["change_note"],
+            )
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, f"Version {version.number} is shared.")
+            return redirect(post.get_absolute_url() + "#versions")
+    messages.error(request, "The new version was not uploaded: see the message below.")
+    context = _post_context(request, post, version_form=form)
+    return render(request, "questions/post_detail.html", context, status=400)
+
+
+@require_POST
+def draft_feedback(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    post = get_post_for_user(request.user, pk)
+    if not post.is_draft or not can_edit_post(request.user, post):
+        raise Http404("No such draft.")
+    wanted = request.POST.get("wanted") == "1"
+    actions.set_feedback_wanted(post=post, by=request.user, wanted=wanted)
+    messages.success(
+        request, "Marked as asking for feedback again." if wanted else "Marked final. Thank you!"
+    )
+    return redirect(post.get_absolute_url())
+
+
+def _version_for_user(request: AuthenticatedRequest, pk: int) -> DraftVersion:
+    """A version whose draft the user may see, else 404 (private drafts stay unguessable)."""
+    version = get_object_or_404(DraftVersion.objects.select_related("post"), pk=pk)
+    get_post_for_user(request.user, version.post_id)
+    return version
+
+
+def _file_response(version: DraftVersion, *, inline: bool) -> FileResponse:
+    file_type = FILE_TYPES[version.file_type]
+    try:
+        handle = version.file.open("rb")
+    except OSError as error:
+        raise Http404("The file is missing from storage.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=not (inline and file_type.inline),
+        filename=version.filename,
+        content_type=file_type.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
+
+
+@require_GET
+def draft_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """Download a version: counted once per person and day; always an attachment."""
+    version = _version_for_user(request, pk)
+    actions.record_download(version=version, user=request.user)
+    return _file_response(version, inline=False)
+
+
+@require_GET
+def draft_view(request: AuthenticatedRequest, pk: int) -> FileResponse:
+    """Show an image version inline (the draft page's preview); not counted as a download.
+    Anything that is not a raster image is served as an attachment."""
+    version = _version_for_user(request, pk)
+    return _file_response(version, inline=True)

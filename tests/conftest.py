@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
 import socket
@@ -15,7 +16,7 @@ from django.test import Client
 
 from profiles.actions import create_person
 from profiles.models import Department, User
-from questions.actions import add_member, ask_question, create_community
+from questions.actions import add_member, ask_question, create_community, share_draft
 from questions.models import Community, Post
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -79,8 +80,12 @@ def django_db_modify_db_settings(
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_clean_cache(settings: Any) -> Iterator[None]:
+def _fast_hashing_and_clean_cache(settings: Any, tmp_path: Any) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run at once in the caller, inside the test's transaction (a background thread
+    # could not see the test's uncommitted rows); uploads go to the test's own folder.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     # allauth's rate limits live in the cache; one test's failed logins must not leak.
     cache.clear()
     yield
@@ -159,5 +164,32 @@ def client_for(db: None) -> Callable[[User], Client]:
         client = Client()
         client.force_login(user)
         return client
+
+    return make
+
+
+@pytest.fixture
+def make_draft(db: None) -> Callable[..., Post]:
+    counter = itertools.count(1)
+
+    def make(
+        *,
+        author: User,
+        title: str | None = None,
+        body: str = "Is the structure right?",
+        content: bytes = b"# Plan\n\nA first outline of the plan.\n",
+        filename: str = "plan.md",
+        tags=(),
+        community=None,
+    ) -> Post:
+        return share_draft(
+            author=author,
+            title=title or f"Draft {next(counter)}",
+            body=body,
+            file=io.BytesIO(content),
+            filename=filename,
+            tags=list(tags),
+            community=community,
+        )
 
     return make

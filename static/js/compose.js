@@ -150,6 +150,20 @@
     update();
   }
 
+  // Say at once that a file is too large, instead of after uploading it (the server checks too).
+  function limitFileSize(input) {
+    const max = Number(input.dataset.maxBytes);
+    input.addEventListener("change", () => {
+      const file = input.files && input.files[0];
+      const tooBig = file && max && file.size > max;
+      input.setCustomValidity(
+        tooBig ? `The file is larger than the ${Math.round(max / 1048576)} MB limit.` : ""
+      );
+      if (tooBig) input.reportValidity();
+    });
+  }
+
   document.querySelectorAll("[data-autocomplete]").forEach(attach);
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(limitFileSize);
   document.querySelectorAll("form[data-compose]").forEach(toggleTitle);
 })();

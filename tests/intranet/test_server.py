@@ -48,3 +48,26 @@ def test_websocket_without_session_or_with_foreign_origin_is_refused(server):
         server, "/ws/notifications/", cookie=cookie, origin="https://evil.example"
     )
     assert " 101 " not in status
+
+
+def test_an_upload_over_the_limit_is_refused_before_its_body_is_sent(server):
+    """The server answers 413 to the headers alone: a client announcing 30 MB and sending
+    nothing still gets its answer at once."""
+    import socket
+    import urllib.parse
+
+    parts = urllib.parse.urlsplit(server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as conn:
+        conn.sendall(
+            (
+                f"POST /drafts/new/ HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                "Content-Type: multipart/form-data; boundary=x\r\n"
+                f"Content-Length: {30 * 1024 * 1024}\r\n\r\n"
+            ).encode()
+        )
+        received = b""
+        while chunk := conn.recv(4096):
+            received += chunk
+        answer = received.decode(errors="replace")
+    assert answer.startswith("HTTP/1.1 413"), answer[:200]
+    assert "at most 25 MB" in answer
