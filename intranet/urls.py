@@ -15,6 +15,7 @@ urlpatterns = [
         profiles_views.notification_settings,
         name="notification_settings",
     ),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
     path("", include("questions.urls")),
 ]

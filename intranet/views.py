@@ -11,10 +11,17 @@ from django.views.decorators.http import require_GET
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitors: 200 when the database answers, 503 otherwise."""
+    """For load balancers and monitors: 200 when the database answers, 503 otherwise.
+
+    A search index that cannot answer is reported ("search": the reason) but does not make
+    the site unhealthy: pages still work, and search says what is wrong.
+    """
+    from search.backend import get_backend
+
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok"})
+    problem = get_backend().health()
+    return JsonResponse({"status": "ok", "search": problem or "ok"})

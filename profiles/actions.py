@@ -32,11 +32,19 @@ def ensure_profile(*, user: User, display_name: str = "") -> Profile:
     Every path that creates users calls this (manager, sign-up adapters, admin, seeding).
     An existing profile is left as it is.
     """
-    profile, _ = Profile.objects.get_or_create(
+    profile, created = Profile.objects.get_or_create(
         user=user,
         defaults={"display_name": display_name.strip() or default_display_name(user)},
     )
+    if created:
+        _reindex_person(user.pk)
     return profile
+
+
+def _reindex_person(user_id: int) -> None:
+    from search.indexing import reindex_people
+
+    reindex_people(user_id)
 
 
 def update_profile(
@@ -55,6 +63,7 @@ def update_profile(
     profile.department = department
     profile.location = location.strip()
     profile.save(update_fields=["display_name", "title", "department", "location", "updated_at"])
+    _reindex_person(profile.user_id)
     return profile
 
 
@@ -95,6 +104,7 @@ def create_person(
         department=department,
         location=location,
     )
+    _reindex_person(user.pk)
     return user
 
 

@@ -43,6 +43,7 @@ from questions.models import (
 )
 from questions.permissions import can_edit_post, can_view_community, can_view_post
 from questions.tagging import clean_tag_names
+from search.indexing import reindex_posts
 
 MAX_MENTIONS = 10
 MAX_TITLE = 200
@@ -166,6 +167,7 @@ def _create_post(
         if then is not None:
             then(post)
         _mention(post, rendered.mentioned)
+        reindex_posts(post.pk)
     return post
 
 
@@ -220,12 +222,15 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
         post.tags.set(tag_names)
         sync_tag_activity([post.pk])
         _mention(post, rendered.mentioned)
+        reindex_posts(post.pk)
     return post
 
 
 def delete_post(*, post: Post, by: User) -> None:
-    """Soft delete: hidden everywhere, kept for admins."""
-    Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
+    """Soft delete: hidden everywhere (search too), kept for admins."""
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
+        reindex_posts(post.pk)
 
 
 def post_answer(
@@ -270,6 +275,7 @@ def post_answer(
             answer=answer,
         )
         transaction.on_commit(lambda: events.push_new_answer(post.pk, answer.pk))
+        reindex_posts(post.pk)
     return answer
 
 
@@ -280,6 +286,7 @@ def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
         answer.body, answer.body_html, answer.edited_at = body, rendered.html, timezone.now()
         answer.save(update_fields=["body", "body_html", "edited_at"])
         _mention(answer.post, rendered.mentioned, answer=answer)
+        reindex_posts(answer.post_id)
     return answer
 
 
@@ -292,6 +299,7 @@ def delete_answer(*, answer: Answer, by: User) -> None:
             Post.objects.filter(pk=answer.post_id, accepted_answer=answer).update(
                 accepted_answer=None
             )
+            reindex_posts(answer.post_id)
 
 
 def accept_answer(*, post: Post, answer: Answer | None, by: User) -> Post:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from profiles.models import User
 from questions.actions import MAX_BODY, MAX_CHANGE_NOTE, MAX_STATUS, MAX_TITLE
@@ -12,6 +13,17 @@ from questions.permissions import member_community_ids
 from questions.tagging import clean_tag_names
 
 TAGS_HELP = "Up to 5, separated by commas or spaces, e.g. release, signing"
+
+
+def similar_attrs() -> dict[str, str]:
+    """While a question's title is typed, earlier similar questions appear below it (htmx
+    sends the field's own value; the box is in partials/fields.html)."""
+    return {
+        "hx-get": reverse("search_similar"),
+        "hx-trigger": "input changed delay:400ms",
+        "hx-target": "next .similar-box",
+        "hx-sync": "this:replace",
+    }
 
 
 def postable_communities(user: User) -> Any:
@@ -58,6 +70,11 @@ class QuestionForm(PostFormBase):
         widget=forms.Textarea(attrs={"rows": 8, "data-autocomplete": "mentions"}),
     )
     field_order = ["title", "body", "tags", "community"]
+    similar_box = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs.update(similar_attrs())
 
     def clean_body(self) -> str:
         return _bounded(self.cleaned_data.get("body", ""), MAX_BODY)
@@ -89,6 +106,11 @@ class ComposeForm(PostFormBase):
         ),
     )
     field_order = ["kind", "title", "body", "tags", "community"]
+    similar_box = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs.update(similar_attrs())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -9,6 +9,7 @@ from django_tasks import task
 
 from questions.extract import Unreadable, extract_text
 from questions.models import DraftVersion
+from search.indexing import reindex_posts
 
 logger = logging.getLogger(__name__)
 
@@ -39,4 +40,6 @@ def extract_version_text(version_id: int) -> str:
         DraftVersion.objects.filter(pk=version_id).update(
             text=text, text_status=status, text_error=error
         )
+        if text:
+            reindex_posts(version.post_id)  # the draft is now searchable by its content
     return str(status)

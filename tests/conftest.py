@@ -18,6 +18,7 @@ from profiles.actions import create_person
 from profiles.models import Department, User
 from questions.actions import add_member, ask_question, create_community, share_draft
 from questions.models import Community, Post
+from search.backend import reset_backends
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SERVICES_CONFIGURED = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
@@ -86,6 +87,8 @@ def _fast_hashing_and_clean_cache(settings: Any, tmp_path: Any) -> Iterator[None
     # could not see the test's uncommitted rows); uploads go to the test's own folder.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    reset_backends()
     # allauth's rate limits live in the cache; one test's failed logins must not leak.
     cache.clear()
     yield

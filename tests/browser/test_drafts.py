@@ -10,6 +10,7 @@ import pytest
 
 from profiles.models import Notification
 from questions.models import DraftVersion, Post
+from tests.browser.actions import mention_via_autocomplete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,14 +22,6 @@ FIRST = (
 )
 SECOND_NAME = "onboarding-checklist-v2.md"
 SECOND = FIRST + b"Day three: answer a first ticket with a buddy.\n"
-
-
-def mention_via_autocomplete(page, typed, pick):
-    body = page.locator("#id_body")
-    body.press_sequentially(typed, delay=20)
-    option = page.locator(".ac-list li", has_text=pick)
-    option.wait_for()
-    option.click()
 
 
 def download(page, link):

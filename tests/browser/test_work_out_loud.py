@@ -10,16 +10,9 @@ import pytest
 from profiles.actions import set_follow_person
 from questions import actions
 from questions.models import Post
+from tests.browser.actions import mention_via_autocomplete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def mention_via_autocomplete(page, typed, pick):
-    body = page.locator("#id_body")
-    body.press_sequentially(typed, delay=20)
-    option = page.locator(".ac-list li", has_text=pick)
-    option.wait_for()
-    option.click()
 
 
 def test_ask_answer_accept_like_and_spread(page_for, live_server, make_user):

@@ -10,6 +10,8 @@ from tqdm import tqdm
 from profiles import demo as profiles_demo
 from profiles.models import User
 from questions import demo as questions_demo
+from search import indexing
+from search.backend import get_backend
 
 DEFAULT_PEOPLE = len(profiles_demo.CORE_PEOPLE)
 
@@ -42,25 +44,39 @@ class Command(BaseCommand):
             raise SystemExit(2)
         if first_run and User.objects.exists():
             self.stdout.write("Demo data: the database already has people, left as it is.")
+            if get_backend().health() is not None:
+                self.build_index()
         else:
             target = max(people, DEFAULT_PEOPLE)
-            with tqdm(
-                total=max(0, target - DEFAULT_PEOPLE),
-                desc="Generated people",
-                unit="person",
-                disable=target <= DEFAULT_PEOPLE or None,
-            ) as bar:
+            with (
+                tqdm(
+                    total=max(0, target - DEFAULT_PEOPLE),
+                    desc="Generated people",
+                    unit="person",
+                    disable=target <= DEFAULT_PEOPLE or None,
+                ) as bar,
+                indexing.paused(),
+            ):
                 counts = profiles_demo.seed(
                     people=target, progress=lambda n: bar.update(n) and None
                 )
             posts = questions_demo.pending_posts()
-            with tqdm(
-                total=posts, desc="Demo posts", unit="post", disable=not posts or None
-            ) as bar:
+            with (
+                tqdm(total=posts, desc="Demo posts", unit="post", disable=not posts or None) as bar,
+                indexing.paused(),
+            ):
                 counts |= questions_demo.seed(progress=lambda n: bar.update(n) and None)
             summary = ", ".join(f"{n} {what}" for what, n in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
+            self.build_index()
         self.print_logins()
+
+    def build_index(self) -> None:
+        """Index everything once (seeding queues no per-post indexing)."""
+        total = indexing.expected_count()
+        with tqdm(total=total, desc="Search index", unit="doc", disable=not total or None) as bar:
+            done = indexing.rebuild(progress=bar.update)
+        self.stdout.write(f"Search index built: {done} documents.")
 
     def print_logins(self) -> None:
         logins = profiles_demo.demo_logins()

@@ -1,0 +1,192 @@
+"""What the search index holds, built from the database (the source of truth).
+
+A document per post (a question with its answers, a status update with its replies, a
+draft with the text of its current version) and per person. Only what matching, filtering,
+visibility and facets need is indexed; peer signals (likes, downloads, acceptances) are
+read live from the database when results are ranked, so a like needs no re-indexing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from profiles.models import User
+from questions.models import Answer, Post
+
+PERSON = "person"
+KINDS = ("question", "status", "draft", PERSON)
+KIND_LABELS = {
+    "question": "Questions",
+    "status": "Status updates",
+    "draft": "Drafts",
+    PERSON: "People",
+}
+MAX_BODY_CHARS = 100_000
+
+
+@dataclass
+class Document:
+    key: str  # "post:12" or "person:7"
+    kind: str
+    title: str
+    body: str
+    tags: list[str] = field(default_factory=list)
+    community_id: int = 0  # 0: no community
+    private: bool = False  # in a private community: members only
+    author_id: int = 0
+    author_name: str = ""
+    created: datetime | None = None
+    last_activity: datetime | None = None
+    answered: bool = False
+
+    @property
+    def pk(self) -> int:
+        return int(self.key.split(":", 1)[1])
+
+
+def post_key(pk: int) -> str:
+    return f"post:{pk}"
+
+
+def person_key(pk: int) -> str:
+    return f"person:{pk}"
+
+
+def split_key(key: str) -> tuple[str, int]:
+    kind, pk = key.split(":", 1)
+    return kind, int(pk)
+
+
+def post_documents(post_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
+    """Documents for these posts, and the keys of those that must leave the index (deleted
+    or gone)."""
+    ids = list(set(post_ids))
+    posts = (
+        Post.objects.filter(pk__in=ids, deleted_at__isnull=True)
+        .select_related("author__profile", "community", "current_version")
+        .prefetch_related(
+            "tags",  # type: ignore[misc]
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.filter(deleted_at__isnull=True).only("post_id", "body"),
+                to_attr="live_answers",
+            ),
+        )
+    )
+    documents = []
+    for post in posts:
+        parts = [post.body]
+        parts += [a.body for a in post.live_answers]  # type: ignore[attr-defined]
+        if post.is_draft and post.current_version is not None:
+            parts.append(post.current_version.filename)
+            parts.append(post.current_version.text)
+        community = post.community
+        documents.append(
+            Document(
+                key=post_key(post.pk),
+                kind=post.kind,
+                title=post.title,
+                body="\n".join(parts)[:MAX_BODY_CHARS],
+                tags=sorted(t.name for t in post.tags.all()),
+                community_id=community.pk if community else 0,
+                private=bool(community and community.is_private),
+                author_id=post.author_id,
+                author_name=post.author.profile.display_name,
+                created=post.created_at,
+                last_activity=post.last_activity_at,
+                answered=post.answer_count > 0,
+            )
+        )
+    found = {d.key for d in documents}
+    return documents, [post_key(pk) for pk in ids if post_key(pk) not in found]
+
+
+def expertise_tags(user_ids: Iterable[int], per_person: int = 5) -> dict[int, list[str]]:
+    """The tags a person writes and answers about most (until earned expertise exists)."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    asked = (
+        Post.objects.filter(author_id__in=user_ids, deleted_at__isnull=True)
+        .values_list("author_id", "tags__name")
+        .annotate(n=Count("pk"))
+    )
+    answered = (
+        Answer.objects.filter(author_id__in=user_ids, deleted_at__isnull=True)
+        .values_list("author_id", "post__tags__name")
+        .annotate(n=Count("pk"))
+    )
+    for user_id, tag, n in [*asked, *answered]:
+        if tag:
+            counts[user_id][tag] += n
+    return {
+        user_id: [t for t, _ in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:per_person]]
+        for user_id, tags in counts.items()
+    }
+
+
+def person_documents(user_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
+    ids = list(set(user_ids))
+    people = User.objects.filter(pk__in=ids).select_related("profile__department")
+    tags = expertise_tags(ids)
+    documents = []
+    for person in people:
+        profile = person.profile
+        department = profile.department.name if profile.department else ""
+        documents.append(
+            Document(
+                key=person_key(person.pk),
+                kind=PERSON,
+                title=f"{profile.display_name} @{person.username}",
+                body=" · ".join(p for p in (profile.title, department, profile.location) if p),
+                tags=tags.get(person.pk, []),
+                author_id=person.pk,
+                author_name=profile.display_name,
+                created=person.date_joined,
+                last_activity=person.date_joined,
+            )
+        )
+    found = {d.key for d in documents}
+    return documents, [person_key(pk) for pk in ids if person_key(pk) not in found]
+
+
+def _id_batches(queryset: QuerySet[Any], batch: int) -> Iterator[list[int]]:
+    last = 0
+    while True:
+        chunk = list(
+            queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1]
+
+
+def all_document_keys(batch: int = 500) -> Iterator[list[str]]:
+    """Every key the index should hold, in batches (for rebuilds and integrity checks)."""
+    for ids in _id_batches(Post.objects.filter(deleted_at__isnull=True), batch):
+        yield [post_key(pk) for pk in ids]
+    for ids in _id_batches(User.objects.all(), batch):
+        yield [person_key(pk) for pk in ids]
+
+
+def count_documents() -> int:
+    return Post.objects.filter(deleted_at__isnull=True).count() + User.objects.count()
+
+
+def documents_for_keys(keys: Iterable[str]) -> tuple[list[Document], list[str]]:
+    posts: list[int] = []
+    people: list[int] = []
+    for key in keys:
+        kind, pk = split_key(key)
+        (people if kind == PERSON else posts).append(pk)
+    documents, gone = post_documents(posts) if posts else ([], [])
+    if people:
+        more, more_gone = person_documents(people)
+        documents += more
+        gone += more_gone
+    return documents, gone

@@ -1,0 +1,86 @@
+"""The hooks the actions call: (re)index what changed, after the transaction commits."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from search.backend import get_backend
+from search.documents import (
+    all_document_keys,
+    count_documents,
+    documents_for_keys,
+    person_key,
+    post_key,
+)
+
+logger = logging.getLogger(__name__)
+
+_pending = threading.local()
+
+
+def _flush() -> None:
+    keys = sorted(getattr(_pending, "keys", set()))
+    _pending.keys = set()
+    if not keys:
+        return
+    from search.tasks import index_documents
+
+    try:
+        index_documents.enqueue(keys)
+    except Exception:  # indexing must never fail the write that caused it
+        logger.exception("could not enqueue indexing of %d documents", len(keys))
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Queue no indexing inside the block (bulk loads that rebuild the index afterwards)."""
+    previous = getattr(_pending, "paused", False)
+    _pending.paused = True
+    try:
+        yield
+    finally:
+        _pending.paused = previous
+
+
+def reindex_on_commit(keys: Iterable[str]) -> None:
+    """Queue documents for indexing once the current transaction commits (all of a
+    transaction's changes go as one task)."""
+    if getattr(_pending, "paused", False):
+        return
+    pending = getattr(_pending, "keys", None)
+    if pending is None:
+        pending = _pending.keys = set()
+    pending.update(keys)
+    # The first callback to run takes every pending key; later ones find nothing. Keys left
+    # by a rolled-back transaction go with the next one: reindexing is idempotent.
+    transaction.on_commit(_flush)
+
+
+def reindex_posts(*post_ids: int) -> None:
+    reindex_on_commit(post_key(pk) for pk in post_ids)
+
+
+def reindex_people(*user_ids: int) -> None:
+    reindex_on_commit(person_key(pk) for pk in user_ids)
+
+
+def rebuild(*, batch: int = 500, progress: Callable[[int], object] = lambda n: None) -> int:
+    """Empty the index and index every document from the database; returns the count."""
+    backend = get_backend()
+    backend.clear()
+    done = 0
+    for keys in all_document_keys(batch):
+        documents, _ = documents_for_keys(keys)
+        backend.index(documents)
+        done += len(documents)
+        progress(len(documents))
+    return done
+
+
+def expected_count() -> int:
+    return count_documents()

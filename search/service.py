@@ -1,0 +1,418 @@
+"""Searching: the engine finds candidates by text; we rank them with peer signals read live
+from the database and, unless turned off, the searcher's network; every result says why.
+
+An author's departure never lowers a rank: nothing below depends on whether the author is
+still here. Visibility is applied by the engine inside the query (search.backends), so
+counts, facets and pages never include what the searcher may not see.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from whoosh.lang.porter import stem
+
+from profiles.models import Follow, User
+from questions.models import Answer, Community, Like, Post
+from questions.permissions import member_community_ids
+from search.backend import get_backend
+from search.backends.base import Audience, Candidate, SearchUnavailable
+from search.documents import KIND_LABELS, PERSON, split_key
+from search.highlight import mark, snippet
+from search.query import Filters, ParsedQuery, parse
+
+PAGE_SIZE = 10
+CANDIDATES = 200  # re-ranked by signals; further pages follow text relevance
+MAX_PAGE = 50
+
+
+@dataclass
+class Result:
+    kind: str
+    url: str
+    title: SafeString
+    snippet: SafeString
+    reasons: list[str]
+    score: float
+    post: Post | None = None
+    person: User | None = None
+    former: bool = False
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchPage:
+    query: ParsedQuery
+    filters: Filters
+    network: bool
+    results: list[Result] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    error: str = ""
+    notice: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, math.ceil(self.total / PAGE_SIZE)))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def audience_for(user: User) -> Audience:
+    return Audience(user_id=user.pk, member_community_ids=frozenset(member_community_ids(user)))
+
+
+@dataclass
+class _Signals:
+    likes: int = 0
+    accepted: bool = False
+    downloads: int = 0
+    by_followed: bool = False
+    liked_by_followed: int = 0
+
+
+def _post_signals(user: User, post_ids: list[int], network: bool) -> dict[int, _Signals]:
+    signals: dict[int, _Signals] = defaultdict(_Signals)
+    rows = (
+        Post.objects.filter(pk__in=post_ids)
+        .annotate(
+            answer_likes=Sum("answers__like_count", filter=Q(answers__deleted_at__isnull=True))
+        )
+        .values_list("pk", "like_count", "answer_likes", "accepted_answer_id", "download_count")
+    )
+    for pk, likes, answer_likes, accepted, downloads in rows:
+        s = signals[pk]
+        s.likes, s.accepted, s.downloads = likes + (answer_likes or 0), bool(accepted), downloads
+    if network:
+        followed = list(
+            Follow.objects.filter(follower=user, user__isnull=False).values_list(
+                "user_id", flat=True
+            )
+        )
+        if followed:
+            for pk in Post.objects.filter(pk__in=post_ids, author_id__in=followed).values_list(
+                "pk", flat=True
+            ):
+                signals[pk].by_followed = True
+            likers: dict[int, set[int]] = defaultdict(set)
+            for liker, post_id, answer_post_id in Like.objects.filter(
+                Q(post_id__in=post_ids) | Q(answer__post_id__in=post_ids), user_id__in=followed
+            ).values_list("user_id", "post_id", "answer__post_id"):
+                likers[post_id or answer_post_id].add(liker)
+            for pk, people in likers.items():
+                signals[pk].liked_by_followed = len(people)
+    return signals
+
+
+def _score(relevance: float, s: _Signals, age_days: float, network: bool) -> float:
+    peer = (
+        0.45 * s.accepted
+        + 0.18 * math.log2(1 + s.likes)
+        + 0.18 * math.log2(1 + s.downloads)
+        + 0.25 * math.exp(-age_days / 180)
+    )
+    if network:
+        peer += 0.35 * s.by_followed + 0.2 * min(3, s.liked_by_followed)
+    return relevance * (1 + peer)
+
+
+def _reasons(s: _Signals, network: bool) -> list[str]:
+    reasons = []
+    if s.accepted:
+        reasons.append("accepted answer")
+    if s.likes:
+        reasons.append(f"{s.likes} like{'s' if s.likes != 1 else ''}")
+    if s.downloads:
+        reasons.append(f"downloaded by {s.downloads}")
+    if network and s.by_followed:
+        reasons.append("by someone you follow")
+    if network and s.liked_by_followed:
+        n = s.liked_by_followed
+        reasons.append(f"liked by {n} {'person' if n == 1 else 'people'} you follow")
+    return reasons
+
+
+def _rank(user: User, hits: list[Candidate], network: bool) -> list[tuple[Candidate, float]]:
+    post_ids = [split_key(h.key)[1] for h in hits if not h.key.startswith(PERSON)]
+    signals = _post_signals(user, post_ids, network) if post_ids else {}
+    created = dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "created_at"))
+    now = timezone.now()
+    top = max((h.relevance for h in hits), default=1.0) or 1.0
+    ranked = []
+    for hit in hits:
+        kind, pk = split_key(hit.key)
+        relevance = hit.relevance / top
+        if kind == PERSON:
+            ranked.append((hit, relevance * 1.2))
+            continue
+        age = (now - created[pk]).total_seconds() / 86400 if pk in created else 365.0
+        ranked.append((hit, _score(relevance, signals.get(pk, _Signals()), age, network)))
+    ranked.sort(key=lambda pair: -pair[1])
+    return ranked
+
+
+def _post_results(
+    user: User, scored: list[tuple[Candidate, float]], words: tuple[str, ...], network: bool
+) -> dict[str, Result]:
+    ids = [split_key(c.key)[1] for c, _ in scored]
+    posts = {
+        p.pk: p
+        for p in Post.objects.filter(pk__in=ids, deleted_at__isnull=True)
+        .select_related("author__profile", "community", "current_version", "accepted_answer")
+        .prefetch_related("tags")  # type: ignore[misc]
+    }
+    answers: dict[int, list[str]] = defaultdict(list)
+    for post_id, body in (
+        Answer.objects.filter(post_id__in=ids, deleted_at__isnull=True)
+        .order_by("-like_count", "created_at")
+        .values_list("post_id", "body")
+    ):
+        answers[post_id].append(body)
+    signals = _post_signals(user, ids, network)
+    results = {}
+    for candidate, score in scored:
+        post = posts.get(split_key(candidate.key)[1])
+        if post is None:  # deleted since it was indexed
+            continue
+        texts = [post.body]
+        if post.accepted_answer is not None:
+            texts.insert(0, post.accepted_answer.body)
+        texts += answers[post.pk]
+        if post.is_draft and post.current_version is not None:
+            texts.append(post.current_version.text)
+        matching = next(
+            (t for t in texts if mark(t, words).count("<mark>")), texts[0] if texts else ""
+        )
+        results[candidate.key] = Result(
+            kind=post.kind,
+            url=reverse("search_open", args=[post.pk]) + "?from=results",
+            title=mark(post.display_title, words),
+            snippet=snippet(matching, words),
+            reasons=_reasons(signals[post.pk], network),
+            score=score,
+            post=post,
+            former=not post.author.is_active,
+        )
+    return results
+
+
+def _person_results(
+    scored: list[tuple[Candidate, float]], words: tuple[str, ...]
+) -> dict[str, Result]:
+    ids = [split_key(c.key)[1] for c, _ in scored]
+    people = {
+        u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile__department")
+    }
+    results = {}
+    for candidate, score in scored:
+        person = people.get(split_key(candidate.key)[1])
+        if person is None:
+            continue
+        profile = person.profile
+        details = " · ".join(
+            p
+            for p in (
+                profile.title,
+                profile.department.name if profile.department else "",
+                profile.location,
+            )
+            if p
+        )
+        results[candidate.key] = Result(
+            kind=PERSON,
+            url=reverse("person", args=[person.username]),
+            title=mark(f"{profile.display_name} (@{person.username})", words),
+            snippet=mark(details, words),
+            reasons=[],
+            score=score,
+            person=person,
+            former=not person.is_active,
+        )
+    return results
+
+
+def _facets(raw: dict[str, dict[str, int]], filters: Filters) -> dict[str, list[FacetValue]]:
+    kinds = [
+        FacetValue(k, KIND_LABELS[k], raw.get("kind", {}).get(k, 0))
+        for k in KIND_LABELS
+        if raw.get("kind", {}).get(k)
+    ]
+    community_counts = {
+        int(k): v for k, v in raw.get("community", {}).items() if k.isdigit() and int(k)
+    }
+    names = dict(Community.objects.filter(pk__in=community_counts).values_list("pk", "name"))
+    communities = sorted(
+        (FacetValue(str(pk), names[pk], n) for pk, n in community_counts.items() if pk in names),
+        key=lambda f: (-f.count, f.label),
+    )[:10]
+    tags = sorted(
+        (FacetValue(t, f"#{t}", n) for t, n in raw.get("tags", {}).items()),
+        key=lambda f: (-f.count, f.label),
+    )[:12]
+    return {"kind": kinds, "community": communities, "tag": tags}
+
+
+def search(
+    user: User, text: str, filters: Filters | None = None, *, page: int = 1, network: bool = True
+) -> SearchPage:
+    """One page of results for `user`. Never raises for bad input or a broken index: the
+    page carries a message instead."""
+    query = parse(text)
+    filters = filters or Filters()
+    page = max(1, min(MAX_PAGE, page))
+    result = SearchPage(query=query, filters=filters, network=network, page=page)
+    if query.truncated:
+        result.notice = "Your search was long, so only its first words were used."
+    if query.is_empty and not (filters.tag or filters.kind or filters.author_id):
+        if query.raw:
+            result.notice = "Those are all very common words: add a more specific one."
+        return result
+    audience = audience_for(user)
+    limit = max(CANDIDATES, page * PAGE_SIZE)
+    try:
+        found = get_backend().search(query, filters, audience, limit=limit)
+    except SearchUnavailable as problem:
+        result.error = str(problem)
+        return result
+    result.total = found.total
+    result.facets = _facets(found.facets, filters)
+    if page * PAGE_SIZE <= CANDIDATES:
+        ranked = _rank(user, found.hits[:CANDIDATES], network)
+    else:
+        ranked = [(h, h.relevance) for h in found.hits]
+    chosen = ranked[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    people = [pair for pair in chosen if pair[0].key.startswith(PERSON)]
+    posts = [pair for pair in chosen if not pair[0].key.startswith(PERSON)]
+    words = query.all_words
+    built = {**_post_results(user, posts, words, network), **_person_results(people, words)}
+    result.results = [built[c.key] for c, _ in chosen if c.key in built]
+    return result
+
+
+@dataclass
+class Suggestion:
+    label: str
+    detail: str
+    url: str
+    kind: str
+
+
+def suggest(user: User, prefix: str, *, limit: int = 8) -> list[Suggestion]:
+    """Typeahead: titles and people whose words start with what was typed."""
+    prefix = prefix.strip()[:60]
+    if len(prefix) < 2:
+        return []
+    try:
+        keys = get_backend().suggest(prefix, audience_for(user), limit=limit)
+    except SearchUnavailable:
+        return []
+    post_ids = [pk for kind, pk in map(split_key, keys) if kind != PERSON]
+    user_ids = [pk for kind, pk in map(split_key, keys) if kind == PERSON]
+    posts = {p.pk: p for p in Post.objects.filter(pk__in=post_ids, deleted_at__isnull=True)}
+    people = {u.pk: u for u in User.objects.filter(pk__in=user_ids).select_related("profile")}
+    out = []
+    for kind, pk in map(split_key, keys):
+        if kind == PERSON and pk in people:
+            person = people[pk]
+            out.append(
+                Suggestion(
+                    person.profile.display_name,
+                    f"@{person.username}" + ("" if person.is_active else " · former colleague"),
+                    reverse("person", args=[person.username]),
+                    PERSON,
+                )
+            )
+        elif pk in posts:
+            post = posts[pk]
+            out.append(
+                Suggestion(
+                    post.display_title,
+                    Post.Kind(post.kind).label,
+                    reverse("search_open", args=[pk]) + "?from=typeahead",
+                    post.kind,
+                )
+            )
+    return out
+
+
+@dataclass
+class Similar:
+    post: Post
+    first_line: str
+    url: str
+
+
+def similar_questions(user: User, title: str, *, limit: int = 5) -> list[Similar]:
+    """Past questions like the one being typed, answered ones first, each with the first
+    line of its accepted (or best) answer."""
+    query = parse(title)
+    if len(query.words) < 2:
+        return []
+    # Any of the words (not all): a new question rarely repeats an old title word for word.
+    try:
+        backend = get_backend()
+        audience = audience_for(user)
+        seen: dict[str, float] = {}
+        filters = Filters(kind="question")
+        for word in query.words:
+            found = backend.search(
+                ParsedQuery(raw=word, words=(word,)), filters, audience, limit=30
+            )
+            for hit in found.hits:
+                seen[hit.key] = seen.get(hit.key, 0.0) + hit.relevance
+    except SearchUnavailable:
+        return []
+    best = sorted(seen.items(), key=lambda kv: -kv[1])[: limit * 4]
+    wanted = {stem(w) for w in query.words}
+    need = 1 if len(wanted) <= 2 else math.ceil(len(wanted) / 2)
+    ids = [split_key(k)[1] for k, _ in best]
+    posts = {
+        p.pk: p
+        for p in Post.objects.filter(pk__in=ids, deleted_at__isnull=True).select_related(
+            "accepted_answer"
+        )
+    }
+    answers: dict[int, str] = {}
+    for post_id, body in (
+        Answer.objects.filter(post_id__in=ids, deleted_at__isnull=True)
+        .order_by("post_id", "-like_count", "created_at")
+        .values_list("post_id", "body")
+    ):
+        answers.setdefault(post_id, body)
+    out = []
+    for key, _ in best:
+        post = posts.get(split_key(key)[1])
+        if post is None:
+            continue
+        if len({stem(w) for w in parse(post.title).words} & wanted) < need:
+            continue
+        answer = post.accepted_answer.body if post.accepted_answer else answers.get(post.pk, "")
+        first = next((line.strip() for line in answer.splitlines() if line.strip()), "")
+        out.append(
+            Similar(
+                post=post,
+                first_line=first[:160] + ("…" if len(first) > 160 else ""),
+                url=reverse("search_open", args=[post.pk]) + "?from=similar",
+            )
+        )
+    out.sort(key=lambda s: (not s.post.accepted_answer_id, not s.post.answer_count))
+    return out[:limit]
