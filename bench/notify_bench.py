@@ -3,6 +3,9 @@
     VAR_DIR=/tmp/notify-mem .venv/bin/python -m bench.notify_bench        # in-memory, 1 server
     VAR_DIR=/tmp/notify-redis REDIS_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python -m bench.notify_bench --servers 2                    # Redis, 2 servers
+    VAR_DIR=/tmp/notify-pg DATABASE_URL=postgres://postgres@127.0.0.1:5432/notify_bench \
+        REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.notify_bench --servers 2
+                                                      # the scale configuration (scratch database)
 
 Phases: steady (--rate mentioning posts a second for --seconds, 10 mentions each), an idle
 gap (--idle seconds without traffic, then a few posts), and a burst (--burst notifications
@@ -447,11 +450,14 @@ def main() -> None:
     from tests.support.server import served
 
     var_dir = Path(settings.VAR_DIR)
-    if var_dir == Path(settings.BASE_DIR) / "var" or "DATABASE_URL" in os.environ:
+    if var_dir == Path(settings.BASE_DIR) / "var":
         raise SystemExit(
-            "run it on a scratch SQLite folder the servers share, e.g. "
-            "VAR_DIR=/tmp/notify-bench (it adds people, posts and sessions)"
+            "run it on a scratch folder the servers share, e.g. VAR_DIR=/tmp/notify-bench "
+            "(it adds people, posts and sessions; with DATABASE_URL, use a scratch database)"
         )
+    database_url = os.environ.get("DATABASE_URL", "")
+    server_env = {"DEBUG": "0", **({"DATABASE_URL": database_url} if database_url else {})}
+    database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off
     demo.seed(people=args.sockets + 1, progress=lambda n: None)
@@ -472,7 +478,7 @@ def main() -> None:
     burst_via = "action" if redis else "http"
     print(
         f"{args.sockets} sockets, {layer} channel layer, {args.servers} {args.server} "
-        f"process(es) with DEBUG off, SQLite; steady posts via {args.post_via}, "
+        f"process(es) with DEBUG off, {database}; steady posts via {args.post_via}, "
         f"burst via {burst_via}"
     )
 
@@ -483,7 +489,7 @@ def main() -> None:
             stack.callback(poster_pool.close)
         urls = [
             stack.enter_context(
-                served(var_dir, name=f"server{i}", server=args.server, env={"DEBUG": "0"})
+                served(var_dir, name=f"server{i}", server=args.server, env=server_env)
             )
             for i in range(args.servers)
         ]

@@ -25,7 +25,8 @@ def manage(*args: str, env: dict[str, str], var_dir: Path) -> subprocess.Complet
     full_env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {"DATABASE_URL", "REDIS_URL", "SEARCH_BACKEND", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     full_env.update({"VAR_DIR": str(var_dir), **env})
     return subprocess.run(

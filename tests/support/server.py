@@ -27,11 +27,12 @@ def free_port() -> int:
 
 
 def server_env(var_dir: Path) -> dict[str, str]:
-    """The process environment for a server on its own SQLite file (REDIS_URL passes through)."""
+    """The process environment for a server on its own SQLite file (REDIS_URL passes through;
+    SEARCH_BACKEND does not, since PostgreSQL search needs the PostgreSQL database)."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"DATABASE_URL", "SEARCH_BACKEND", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env["VAR_DIR"] = str(var_dir)
     return env
