@@ -8,9 +8,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
+from django_tasks import task_backends
 
+from intranet.lib.tasks import BackgroundThreadBackend
 from search.backend import get_backend
 from search.documents import (
+    Document,
     all_document_keys,
     count_documents,
     documents_for_keys,
@@ -28,10 +31,13 @@ def _flush() -> None:
     _pending.keys = set()
     if not keys:
         return
-    from search.tasks import index_documents
+    from search.tasks import gather_for_indexing, index_documents
 
     try:
-        index_documents.enqueue(keys)
+        if isinstance(task_backends["default"], BackgroundThreadBackend):
+            gather_for_indexing(keys)
+        else:
+            index_documents.enqueue(keys)
     except Exception:  # indexing must never fail the write that caused it
         logger.exception("could not enqueue indexing of %d documents", len(keys))
 
@@ -73,13 +79,14 @@ def rebuild(*, batch: int = 500, progress: Callable[[int], object] = lambda n: N
     """Empty the index and index every document from the database; returns the count."""
     backend = get_backend()
     backend.clear()
-    done = 0
-    for keys in all_document_keys(batch):
-        documents, _ = documents_for_keys(keys)
-        backend.index(documents)
-        done += len(documents)
-        progress(len(documents))
-    return done
+
+    def batches() -> Iterator[list[Document]]:
+        for keys in all_document_keys(batch):
+            documents, _ = documents_for_keys(keys)
+            yield documents
+            progress(len(documents))
+
+    return backend.bulk_index(batches())
 
 
 def expected_count() -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from search.documents import Document
@@ -45,6 +45,15 @@ class SearchBackend(ABC):
     @abstractmethod
     def index(self, documents: list[Document]) -> None:
         """Add or replace these documents."""
+
+    def bulk_index(self, batches: Iterable[list[Document]]) -> int:
+        """Index many documents into a freshly cleared index (rebuilds); returns how many.
+        Engines override it when one long write is much cheaper than many small ones."""
+        done = 0
+        for documents in batches:
+            self.index(documents)
+            done += len(documents)
+        return done
 
     @abstractmethod
     def remove(self, keys: list[str]) -> None: ...
