@@ -590,15 +590,15 @@ def upload_version(
             )
         )
         reviewers |= {post.author_id}
-        reviewers.discard(uploader.pk)
-        for person in User.objects.filter(pk__in=reviewers, is_active=True):
-            if can_view_post(person, post):
-                notify(
-                    recipient=person,
-                    actor=uploader,
-                    verb=Notification.Verb.NEW_VERSION,
-                    post=post,
-                )
+        people = User.objects.filter(pk__in=reviewers, is_active=True)
+        if post.community is not None and post.community.is_private:
+            people = people.filter(memberships__community=post.community)  # who can see it
+        notify_many(
+            recipients=people.order_by("pk"),
+            actor=uploader,
+            verb=Notification.Verb.NEW_VERSION,
+            post=post,
+        )
     return version
 
 

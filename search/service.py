@@ -151,9 +151,14 @@ def _reasons(s: _Signals, network: bool) -> list[str]:
     return reasons
 
 
-def _rank(user: User, hits: list[Candidate], network: bool) -> list[tuple[Candidate, float]]:
+def _rank(
+    user: User, hits: list[Candidate], network: bool, signals: dict[int, _Signals]
+) -> list[tuple[Candidate, float]]:
+    """Order hits by relevance blended with peer signals (read into `signals`, which the
+    page's results reuse)."""
     post_ids = [split_key(h.key)[1] for h in hits if not h.key.startswith(PERSON)]
-    signals = _post_signals(user, post_ids, network) if post_ids else {}
+    if post_ids:
+        signals.update(_post_signals(user, post_ids, network))
     created = dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "created_at"))
     now = timezone.now()
     top = max((h.relevance for h in hits), default=1.0) or 1.0
@@ -171,7 +176,11 @@ def _rank(user: User, hits: list[Candidate], network: bool) -> list[tuple[Candid
 
 
 def _post_results(
-    user: User, scored: list[tuple[Candidate, float]], words: tuple[str, ...], network: bool
+    user: User,
+    scored: list[tuple[Candidate, float]],
+    words: tuple[str, ...],
+    network: bool,
+    signals: dict[int, _Signals],
 ) -> dict[str, Result]:
     ids = [split_key(c.key)[1] for c, _ in scored]
     posts = {
@@ -187,7 +196,9 @@ def _post_results(
         .values_list("post_id", "body")
     ):
         answers[post_id].append(body)
-    signals = _post_signals(user, ids, network)
+    missing = [pk for pk in ids if pk not in signals]  # pages past the ranked candidates
+    if missing:
+        signals.update(_post_signals(user, missing, network))
     results = {}
     for candidate, score in scored:
         post = posts.get(split_key(candidate.key)[1])
@@ -295,15 +306,19 @@ def search(
         return result
     result.total = found.total
     result.facets = _facets(found.facets, filters)
+    signals: dict[int, _Signals] = {}
     if page * PAGE_SIZE <= CANDIDATES:
-        ranked = _rank(user, found.hits[:CANDIDATES], network)
+        ranked = _rank(user, found.hits[:CANDIDATES], network, signals)
     else:
         ranked = [(h, h.relevance) for h in found.hits]
     chosen = ranked[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     people = [pair for pair in chosen if pair[0].key.startswith(PERSON)]
     posts = [pair for pair in chosen if not pair[0].key.startswith(PERSON)]
     words = query.all_words
-    built = {**_post_results(user, posts, words, network), **_person_results(people, words)}
+    built = {
+        **_post_results(user, posts, words, network, signals),
+        **_person_results(people, words),
+    }
     result.results = [built[c.key] for c, _ in chosen if c.key in built]
     return result
 

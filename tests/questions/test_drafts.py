@@ -435,3 +435,21 @@ def test_a_failed_share_removes_the_stored_file(make_user, settings, tmp_path):
     media = tmp_path / "media"
     assert not [p for p in media.rglob("*") if p.is_file()]
     assert not Post.objects.exists()
+
+
+def test_a_new_version_is_not_announced_to_people_who_can_no_longer_see_the_draft(
+    make_user, make_community, make_draft
+):
+    owner, member, leaver = make_user(), make_user(), make_user()
+    board = make_community("Board", owner=owner, private=True, members=[member, leaver])
+    draft = make_draft(author=owner, community=board)
+    for person in (member, leaver):
+        actions.post_answer(post=draft, author=person, body="Looks fine.")
+    actions.leave_community(user=leaver, community=board)
+    actions.upload_version(post=draft, uploader=owner, file=io.BytesIO(b"v2"), filename="p.md")
+    told = set(
+        Notification.objects.filter(verb=Notification.Verb.NEW_VERSION).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert told == {member.pk}

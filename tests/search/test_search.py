@@ -195,3 +195,16 @@ def test_rebuild_restores_exact_counts_after_the_index_is_lost(
     assert get_backend().count() == 6 + 1  # six posts and one person
     assert service.search(author, "question").total == 5
     assert rebuild() == 7
+
+
+def test_a_page_of_ten_results_costs_a_fixed_number_of_queries(
+    make_user, make_question, indexed, django_assert_max_num_queries
+):
+    author, viewer = make_user(), make_user()
+    with indexed():
+        for n in range(12):
+            question = make_question(author=author, title=f"Deployment checklist part {n}")
+            actions.post_answer(post=question, author=viewer, body="Start with staging.")
+    with django_assert_max_num_queries(7):
+        page = service.search(viewer, "deployment checklist")
+    assert len(page.results) == 10
