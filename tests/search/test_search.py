@@ -198,13 +198,15 @@ def test_rebuild_restores_exact_counts_after_the_index_is_lost(
 
 
 def test_a_page_of_ten_results_costs_a_fixed_number_of_queries(
-    make_user, make_question, indexed, django_assert_max_num_queries
+    make_user, make_question, indexed, django_assert_max_num_queries, settings
 ):
     author, viewer = make_user(), make_user()
     with indexed():
         for n in range(12):
             question = make_question(author=author, title=f"Deployment checklist part {n}")
             actions.post_answer(post=question, author=viewer, body="Start with staging.")
-    with django_assert_max_num_queries(7):
+    # Seven of our own; PostgreSQL search adds its statement inside a savepoint (three).
+    engine = 3 if settings.SEARCH_BACKEND == "postgres" else 0
+    with django_assert_max_num_queries(7 + engine):
         page = service.search(viewer, "deployment checklist")
     assert len(page.results) == 10
