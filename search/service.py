@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Q, Sum
 from django.urls import reverse
@@ -24,7 +25,7 @@ from questions.permissions import member_community_ids
 from search.backend import get_backend
 from search.backends.base import Audience, Candidate, SearchUnavailable
 from search.documents import KIND_LABELS, PERSON, split_key
-from search.highlight import mark, snippet
+from search.highlight import mark, matches, snippet
 from search.query import Filters, ParsedQuery, parse
 
 PAGE_SIZE = 10
@@ -88,38 +89,51 @@ class _Signals:
     downloads: int = 0
     by_followed: bool = False
     liked_by_followed: int = 0
+    created: datetime | None = None
 
 
 def _post_signals(user: User, post_ids: list[int], network: bool) -> dict[int, _Signals]:
     signals: dict[int, _Signals] = defaultdict(_Signals)
+    followed: set[int] = set()
+    if network:
+        followed = set(
+            Follow.objects.filter(follower=user, user__isnull=False).values_list(
+                "user_id", flat=True
+            )
+        )
     rows = (
         Post.objects.filter(pk__in=post_ids)
         .annotate(
             answer_likes=Sum("answers__like_count", filter=Q(answers__deleted_at__isnull=True))
         )
-        .values_list("pk", "like_count", "answer_likes", "accepted_answer_id", "download_count")
+        .values_list(
+            "pk",
+            "like_count",
+            "answer_likes",
+            "accepted_answer_id",
+            "download_count",
+            "author_id",
+            "created_at",
+        )
     )
-    for pk, likes, answer_likes, accepted, downloads in rows:
+    for pk, likes, answer_likes, accepted, downloads, author_id, created in rows:
         s = signals[pk]
         s.likes, s.accepted, s.downloads = likes + (answer_likes or 0), bool(accepted), downloads
-    if network:
-        followed = list(
-            Follow.objects.filter(follower=user, user__isnull=False).values_list(
-                "user_id", flat=True
-            )
-        )
-        if followed:
-            for pk in Post.objects.filter(pk__in=post_ids, author_id__in=followed).values_list(
-                "pk", flat=True
-            ):
-                signals[pk].by_followed = True
-            likers: dict[int, set[int]] = defaultdict(set)
-            for liker, post_id, answer_post_id in Like.objects.filter(
-                Q(post_id__in=post_ids) | Q(answer__post_id__in=post_ids), user_id__in=followed
-            ).values_list("user_id", "post_id", "answer__post_id"):
-                likers[post_id or answer_post_id].add(liker)
-            for pk, people in likers.items():
-                signals[pk].liked_by_followed = len(people)
+        s.by_followed, s.created = author_id in followed, created
+    if followed:
+        # Two plain lookups: one query with "post in … or answer's post in …" joined
+        # answers for every like by the people followed.
+        likers: dict[int, set[int]] = defaultdict(set)
+        for liker, post_id in Like.objects.filter(
+            post_id__in=post_ids, user_id__in=followed
+        ).values_list("user_id", "post_id"):
+            likers[post_id].add(liker)
+        for liker, post_id in Like.objects.filter(
+            answer__post_id__in=post_ids, user_id__in=followed
+        ).values_list("user_id", "answer__post_id"):
+            likers[post_id].add(liker)
+        for pk, people in likers.items():
+            signals[pk].liked_by_followed = len(people)
     return signals
 
 
@@ -159,7 +173,6 @@ def _rank(
     post_ids = [split_key(h.key)[1] for h in hits if not h.key.startswith(PERSON)]
     if post_ids:
         signals.update(_post_signals(user, post_ids, network))
-    created = dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "created_at"))
     now = timezone.now()
     top = max((h.relevance for h in hits), default=1.0) or 1.0
     ranked = []
@@ -169,8 +182,9 @@ def _rank(
         if kind == PERSON:
             ranked.append((hit, relevance * 1.2))
             continue
-        age = (now - created[pk]).total_seconds() / 86400 if pk in created else 365.0
-        ranked.append((hit, _score(relevance, signals.get(pk, _Signals()), age, network)))
+        found = signals.get(pk, _Signals())
+        age = (now - found.created).total_seconds() / 86400 if found.created else 365.0
+        ranked.append((hit, _score(relevance, found, age, network)))
     ranked.sort(key=lambda pair: -pair[1])
     return ranked
 
@@ -210,9 +224,7 @@ def _post_results(
         texts += answers[post.pk]
         if post.is_draft and post.current_version is not None:
             texts.append(post.current_version.text)
-        matching = next(
-            (t for t in texts if mark(t, words).count("<mark>")), texts[0] if texts else ""
-        )
+        matching = next((t for t in texts if matches(t, words)), texts[0] if texts else "")
         results[candidate.key] = Result(
             kind=post.kind,
             url=reverse("search_open", args=[post.pk]) + "?from=results",

@@ -12,6 +12,8 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from whoosh.query import Every as WhooshEvery
 
 from search.backends.base import Audience, Candidate, Candidates, SearchBackend, SearchUnavailable
 from search.documents import Document
-from search.highlight import stem
+from search.highlight import snowball
 from search.query import STOP_WORDS, Filters, ParsedQuery
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ INDEX_NAME = "outloud"
 WRITE_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
 
 # Snowball English: "deploy", "deploys" and "deployments" share one stem (Porter's does not).
-_stem = StemmingAnalyzer(stoplist=STOP_WORDS, minsize=1, stemfn=stem)
+_stem = StemmingAnalyzer(stoplist=STOP_WORDS, minsize=1, stemfn=snowball)
 SCHEMA = fields.Schema(
     key=fields.ID(stored=True, unique=True),
     kind=fields.ID(sortable=True),
@@ -47,7 +49,23 @@ SCHEMA = fields.Schema(
     author=fields.ID,
     created=fields.DATETIME(sortable=True),
     answered=fields.BOOLEAN,
+    # Each pair of adjacent words (stemmed, within the title or within the body), so a
+    # quoted phrase is a set intersection; a Phrase query walked positions for 150 ms.
+    pairs=fields.KEYWORD(scorable=False),
 )
+
+PAIR = "|"  # never inside a token (tokens are \w+)
+
+
+def _pairs(*texts: str) -> str:
+    found: set[str] = set()
+    for text in texts:
+        previous = ""
+        for token in _stem(text):
+            if previous:
+                found.add(previous + PAIR + token.text)
+            previous = token.text
+    return " ".join(found)
 
 
 def _fields(document: Document) -> dict[str, Any]:
@@ -64,7 +82,32 @@ def _fields(document: Document) -> dict[str, Any]:
         "author": str(document.author_id),
         "created": document.created,
         "answered": document.answered,
+        "pairs": _pairs(document.title, document.body),
     }
+
+
+@dataclass
+class _Columns:
+    kinds: list[str]
+    communities: list[str]
+    tagsets: list[tuple[str, ...]]
+    created: list[Any]  # the column's sortable values (newest is largest)
+
+
+def _read_columns(reader: Any) -> _Columns:
+    """One segment's facet columns (values repeat, so equal ones share one object)."""
+    if not reader.doc_count_all():
+        return _Columns([], [], [], [])
+    names: dict[str, str] = {}
+    sets: dict[str, tuple[str, ...]] = {}
+    kinds = [names.setdefault(v, v) for v in reader.column_reader("kind")]
+    communities = [names.setdefault(v, v) for v in reader.column_reader("community")]
+    tagsets = [
+        sets[v] if v in sets else sets.setdefault(v, tuple(v.split()))
+        for v in reader.column_reader("tagset")
+    ]
+    created = list(reader.column_reader("created", translate=False))
+    return _Columns(kinds, communities, tagsets, created)
 
 
 def analyzed(word: str) -> list[str]:
@@ -81,6 +124,10 @@ class WhooshBackend(SearchBackend):
         self._searcher: Any = None
         # Document numbers per visibility term, for the current searcher only.
         self._docsets: dict[tuple[str, str], frozenset[int]] = {}
+        # Facet columns per segment id, and joined for the searcher they were joined for.
+        self._segments: dict[str, _Columns] = {}
+        self._columns_for: Any = None
+        self._joined = _Columns([], [], [], [])
 
     # --- opening -------------------------------------------------------------------------
     def _open(self, *, create: bool = False) -> Any:
@@ -259,50 +306,139 @@ class WhooshBackend(SearchBackend):
                 options += [Term("title", term), Term("body", term)]
             clauses.append(Or(options))
         for phrase in query.phrases:
+            # Matching checked the phrase (search._matching); scoring weighs its words.
+            for term in [s for w in phrase for s in analyzed(w)]:
+                clauses.append(Or([Term("title", term), Term("body", term)]))
+        return And(clauses) if clauses else WhooshEvery()
+
+    def _columns(self, searcher: Any) -> _Columns:
+        """Kind, community and tags of every document number, as plain lists.
+
+        Read once per index segment and kept while the segment lives (a commit adds a
+        small segment; the big one stays until a merge), so counting facets over 20,000
+        matches is list indexing, not 60,000 column reads (130 ms at 100,000 posts).
+        """
+        with self._lock:
+            if self._columns_for is searcher:
+                return self._joined
+            kinds: list[str] = []
+            communities: list[str] = []
+            tagsets: list[tuple[str, ...]] = []
+            created: list[Any] = []
+            live: dict[str, _Columns] = {}
+            for reader, _offset in searcher.reader().leaf_readers():
+                segment_id = reader.segment().segment_id() if reader.segment() else ""
+                columns = self._segments.get(segment_id) if segment_id else None
+                if columns is None:
+                    columns = _read_columns(reader)
+                if segment_id:
+                    live[segment_id] = columns
+                kinds += columns.kinds
+                communities += columns.communities
+                tagsets += columns.tagsets
+                created += columns.created
+            self._segments = live  # segments merged away are forgotten
+            self._joined = _Columns(kinds, communities, tagsets, created)
+            self._columns_for = searcher
+            return self._joined
+
+    def _matching(self, searcher: Any, query: ParsedQuery) -> set[int] | None:
+        """Document numbers matching every word and phrase (None: no text, so all).
+
+        Each word's alternatives are single terms, read as posting lists and combined as
+        sets; only phrases need positions (a phrase query)."""
+        matched: set[int] | None = None
+        clauses: list[list[Any]] = []
+        for word in query.words:
+            stems = analyzed(word)
+            clauses.append(
+                [Term("tags", word)] + [Term(f, t) for t in stems for f in ("title", "body")]
+            )
+        long_phrases = []
+        for phrase in query.phrases:
             stems = [s for w in phrase for s in analyzed(w)]
             if len(stems) > 1:
-                clauses.append(Or([Phrase("title", stems), Phrase("body", stems)]))
+                # Adjacent pairs first (exact for two words); longer phrases are then
+                # checked with positions, on the few documents that have every pair.
+                for first, second in zip(stems, stems[1:], strict=False):
+                    clauses.append([Term("pairs", first + PAIR + second)])
+                if len(stems) > 2:
+                    long_phrases.append(Or([Phrase("title", stems), Phrase("body", stems)]))
             elif stems:
-                clauses.append(Or([Term("title", stems[0]), Term("body", stems[0])]))
-        return And(clauses) if clauses else WhooshEvery()
+                clauses.append([Term("title", stems[0]), Term("body", stems[0])])
+        for options in clauses:
+            found: set[int] = set()
+            for option in options:
+                found.update(searcher.docs_for_query(option))
+            matched = found if matched is None else matched & found
+            if not matched:
+                return set()
+        for phrase_query in long_phrases:
+            if matched:
+                matched &= set(searcher.search(phrase_query, filter=matched, limit=None).docs())
+        return matched
+
+    def _filtered(
+        self, searcher: Any, matched: set[int] | None, filters: Filters, columns: _Columns
+    ) -> set[int]:
+        if matched is None:  # filters only: start from the narrowest posting list
+            if filters.tag:
+                matched = set(searcher.docs_for_query(Term("tags", filters.tag.lower())))
+            elif filters.author_id is not None:
+                matched = set(searcher.docs_for_query(Term("author", str(filters.author_id))))
+            else:
+                matched = set(searcher.reader().all_doc_ids())
+        if filters.kind:
+            kinds = columns.kinds
+            matched = {d for d in matched if kinds[d] == filters.kind}
+        if filters.community_id is not None:
+            wanted, communities = str(filters.community_id), columns.communities
+            matched = {d for d in matched if communities[d] == wanted}
+        if filters.tag:
+            tag, tagsets = filters.tag.lower(), columns.tagsets
+            matched = {d for d in matched if tag in tagsets[d]}
+        rest = self._filter(replace(filters, kind="", community_id=None, tag=""))
+        if rest is not None and matched:
+            matched &= set(searcher.docs_for_query(rest))
+        return matched
 
     def search(
         self, query: ParsedQuery, filters: Filters, audience: Audience, *, limit: int
     ) -> Candidates:
-        searcher = self._reader()
         try:
-            # Every match scored in one pass (BM25F; peer signals are blended afterwards
-            # from the database), so the total and the facets count all of them.
-            results = searcher.search(
-                self._text_query(query),
-                filter=self._filter(filters),
-                mask=self._hidden(searcher, audience),
-                limit=None,
-            )
-            ranked = results.top_n if searcher.doc_count_all() else []
-            reader = searcher.reader()
-            counted: dict[str, Counter[str]] = {"kind": Counter(), "community": Counter()}
-            tags: Counter[str] = Counter()
-            if ranked:  # an empty index has no columns
-                kinds = reader.column_reader("kind")
-                communities = reader.column_reader("community")
-                tagsets = reader.column_reader("tagset")
-                for _, docnum in ranked:
-                    counted["kind"][kinds[docnum]] += 1
-                    counted["community"][communities[docnum]] += 1
-                    tags.update(tagsets[docnum].split())
+            searcher = self._reader()
+            if not searcher.doc_count_all():  # an empty index has no columns
+                return Candidates(hits=[], total=0, facets={})
+            columns = self._columns(searcher)
+            # Every match, counted and faceted without scoring; only the best `limit` are
+            # scored (BM25F; peer signals are blended afterwards from the database).
+            visible = self._filtered(
+                searcher, self._matching(searcher, query), filters, columns
+            ) - self._hidden(searcher, audience)
+            if not visible or limit <= 0:
+                ranked = []
+            elif query.is_empty:  # filters only: the newest first
+                when = columns.created
+                newest = sorted(visible, key=lambda d: (when[d], d), reverse=True)[:limit]
+                ranked = [(1.0, docnum) for docnum in newest]
+            else:
+                ranked = searcher.search(self._text_query(query), filter=visible, limit=limit).top_n
             hits = [
-                Candidate(key=searcher.stored_fields(docnum)["key"], relevance=float(score))
-                for score, docnum in ranked[:limit]
+                Candidate(key=searcher.stored_fields(docnum)["key"], relevance=float(score or 1.0))
+                for score, docnum in ranked
             ]
         except SearchUnavailable:
             raise
         except Exception as error:
             logger.error("search failed: %r", error)
             raise SearchUnavailable("Search failed for this query; try other words.") from error
-        facets = {name: {str(k): v for k, v in c.items() if k} for name, c in counted.items()}
-        facets["tags"] = dict(tags)
-        return Candidates(hits=hits, total=len(ranked), facets=facets)
+        kinds, communities, tagsets = columns.kinds, columns.communities, columns.tagsets
+        facets = {
+            "kind": dict(Counter(kinds[d] for d in visible)),
+            "community": {k: v for k, v in Counter(communities[d] for d in visible).items() if k},
+            "tags": dict(Counter(chain.from_iterable(tagsets[d] for d in visible))),
+        }
+        return Candidates(hits=hits, total=len(visible), facets=facets)
 
     def suggest(self, prefix: str, audience: Audience, *, limit: int) -> list[str]:
         words = [w for w in prefix.lower().split() if w][:4]

@@ -231,6 +231,49 @@ def test_phrases_match_words_in_order_only(backend):
     assert keys(find(backend, '"quarterly release train"')) == []
 
 
+def test_a_long_phrase_needs_its_words_together_not_just_its_pairs(backend):
+    backend.index(
+        [
+            doc(1, "Schedule", "Release train leaves early; train friday schedule attached."),
+            doc(2, "Plan", "Our release train friday plan."),
+        ]
+    )
+    # doc 1 has "release train" and "train friday", but never the three words in a row
+    assert keys(find(backend, '"release train friday"')) == ["post:2"]
+    assert sorted(keys(find(backend, '"train friday"'))) == ["post:1", "post:2"]
+
+
+def test_facets_filters_and_totals_follow_later_changes(backend):
+    backend.index(
+        [
+            doc(1, "Pricing one", tags=["pricing"], community_id=3),
+            doc(2, "Pricing two", tags=["pricing", "sales"]),
+            doc(3, "Pricing three", kind="status", tags=["sales"]),
+        ]
+    )
+    first = find(backend, "pricing")  # reads (and may keep) the facet columns
+    assert first.total == 3
+    assert first.facets["tags"] == {"pricing": 2, "sales": 2}
+    backend.index(
+        [
+            doc(2, "Pricing two", kind="draft", tags=["finance"], community_id=4),
+            doc(4, "Pricing four", tags=["pricing"]),
+        ]
+    )
+    backend.remove([post_key(3)])
+    for engine in (backend, reopened(backend)):
+        found = find(engine, "pricing")
+        assert found.total == 3
+        assert found.facets["kind"] == {"question": 2, "draft": 1}
+        assert found.facets["tags"] == {"pricing": 2, "finance": 1}
+        assert found.facets["community"] == {"3": 1, "4": 1, "0": 1}
+        assert keys(find(engine, "pricing", Filters(kind="draft"))) == ["post:2"]
+        assert keys(find(engine, "pricing", Filters(tag="finance"))) == ["post:2"]
+        assert keys(find(engine, "pricing", Filters(community_id=4))) == ["post:2"]
+        # filters alone: the newest first
+        assert keys(find(engine, "", Filters(tag="pricing"))) == ["post:1", "post:4"]
+
+
 def test_words_and_a_phrase_together(backend):
     backend.index(
         [
