@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from taggit.models import Tag
 
 if TYPE_CHECKING:
-    from questions.models import Answer, Post
+    from questions.models import Answer, Community, Post
 
 from profiles.models import Department, Notification, NotificationPreference, Profile, User
 
@@ -243,3 +249,202 @@ def set_active(*, user: User, active: bool) -> User:
         if not active:
             transaction.on_commit(lambda: events.close_user_sockets(user.pk))
     return user
+
+
+MAX_DECLARED_TOPICS = 10
+MAX_AWAY_NOTE = 200
+# Candidates read per tag when offering waiting questions: enough to pass over those
+# already offered the question or who had their daily share.
+NUDGE_CANDIDATES_PER_TAG = 20
+
+
+def set_availability(*, user: User, away_until: date | None, note: str = "") -> Profile:
+    """Say one is away until a date (inclusive), with a note for colleagues, or (with
+    away_until=None) that one is back. Preconditions, else ValidationError naming the
+    field: the date is today or later; the note is at most MAX_AWAY_NOTE characters.
+    No side effects beyond the profile: the profile, the people directory, @mention
+    suggestions and the compose box read it live."""
+    note = " ".join(note.split())
+    if away_until is None:
+        note = ""
+    elif away_until < timezone.localdate():
+        raise ValidationError({"away_until": "Choose today or a later date."})
+    if len(note) > MAX_AWAY_NOTE:
+        raise ValidationError(
+            {"away_note": f"Keep the note under {MAX_AWAY_NOTE} characters (it has {len(note)})."}
+        )
+    profile = ensure_profile(user=user)
+    profile.away_until, profile.away_note = away_until, note
+    profile.save(update_fields=["away_until", "away_note", "updated_at"])
+    return profile
+
+
+def clean_topic_names(raw: str | list[str]) -> list[str]:
+    """Declared topics as tag names: the rules of post tags (questions.tagging), but up to
+    MAX_DECLARED_TOPICS of them. ValidationError with the message to show."""
+    from questions.tagging import clean_tag_names
+
+    words = raw if isinstance(raw, list) else re.split(r"[,\s]+", raw)
+    names: list[str] = []
+    bad: list[str] = []
+    for word in (w for w in words if w.strip()):
+        try:
+            names.extend(n for n in clean_tag_names([word]) if n not in names)
+        except ValidationError:
+            bad.append(word)
+    if bad:
+        clean_tag_names(bad)  # raises, naming every tag that is not allowed
+    if len(names) > MAX_DECLARED_TOPICS:
+        raise ValidationError(
+            f"Name at most {MAX_DECLARED_TOPICS} topics (you named {len(names)}).",
+            code="too_many_topics",
+        )
+    return names
+
+
+def set_declared_topics(*, user: User, topics: str | list[str]) -> list[Tag]:
+    """Replace the topics a person says they know about (at most MAX_DECLARED_TOPICS tag
+    names; new tags are created). ValidationError if a name is not allowed. Returns the
+    tags, in the order given."""
+    from profiles.models import DeclaredTopic
+
+    names = clean_topic_names(topics)
+    with transaction.atomic():
+        existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+        tags = [existing.get(name) or Tag.objects.create(name=name) for name in names]
+        DeclaredTopic.objects.filter(user=user).exclude(tag__in=tags).delete()
+        DeclaredTopic.objects.bulk_create(
+            [DeclaredTopic(user=user, tag=tag) for tag in tags], ignore_conflicts=True
+        )
+        _reindex_person(user.pk)  # declared topics are among a person's search tags
+    return tags
+
+
+@dataclass
+class NudgeReport:
+    waiting: int = 0  # questions waiting long enough, looked at
+    nudged_questions: int = 0  # of which offered to someone now
+    notifications: int = 0
+    capped: int = 0  # people passed over because they had their daily share
+
+
+def nudge_waiting_questions(
+    *,
+    now: datetime | None = None,
+    per_question: int = 3,
+    max_age_days: int = 30,
+    progress: Callable[[int], object] | None = None,
+) -> NudgeReport:
+    """Offer questions unanswered for WAITING_QUESTION_HOURS (and at most `max_age_days`
+    old) to up to `per_question` available experts on their tags in all (earned, then
+    declared): a WAITING notification from the asker.
+
+    Never the asker, nobody away or departed, only members for a private community's
+    question; at most once per question and person (a Nudge row, written in the same
+    transaction as the notification, which is pushed after commit) and at most
+    WAITING_NUDGES_PER_DAY per person and day (the site's time zone). Oldest questions
+    first, so the longest-waiting get the experts' daily share. Safe to run again at any
+    time: a second run finds the Nudge rows. `progress` is called with 1 per question.
+    """
+    from profiles.expertise import available_candidates
+    from profiles.models import Nudge
+    from questions.models import Post, TaggedPost
+
+    now = now or timezone.now()
+    step = progress or (lambda n: None)
+    cap = settings.WAITING_NUDGES_PER_DAY
+    waiting = list(
+        Post.objects.alive()
+        .unanswered()
+        .filter(
+            created_at__lte=now - timedelta(hours=settings.WAITING_QUESTION_HOURS),
+            created_at__gte=now - timedelta(days=max_age_days),
+            author__is_active=True,
+        )
+        .select_related("author", "community")
+        .order_by("created_at", "pk")
+    )
+    report = NudgeReport(waiting=len(waiting))
+    if not waiting or cap <= 0:
+        return report
+    ids = [p.pk for p in waiting]
+    tags: dict[int, list[int]] = defaultdict(list)
+    for post_id, tag_id in TaggedPost.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag_id"
+    ):
+        tags[post_id].append(tag_id)
+    done: dict[int, set[int]] = defaultdict(set)
+    for post_id, user_id in Nudge.objects.filter(post_id__in=ids).values_list("post_id", "user_id"):
+        done[post_id].add(user_id)
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    today_counts: dict[int, int] = defaultdict(int)
+    for user_id, n in (
+        Nudge.objects.filter(
+            created_at__gte=day_start, created_at__lt=day_start + timedelta(days=1)
+        )
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
+    ):
+        today_counts[user_id] = n
+    # Candidates per tag: once for the open questions, once per private community (members
+    # only). The list order is the ranking (earned expertise by score, then declared).
+    groups: dict[int | None, tuple[Community | None, set[int]]] = {}
+    for post in waiting:
+        private = post.community if post.community and post.community.is_private else None
+        key = private.pk if private else None
+        groups.setdefault(key, (private, set()))[1].update(tags[post.pk])
+    pools: dict[int | None, dict[int, list[tuple[int, User]]]] = {}
+    for key, (community, tag_ids) in groups.items():
+        pool: dict[int, list[tuple[int, User]]] = defaultdict(list)
+        candidates = available_candidates(
+            sorted(tag_ids),
+            community=community,
+            per_tag=NUDGE_CANDIDATES_PER_TAG,
+            today=timezone.localdate(now),
+        )
+        for rank, candidate in enumerate(candidates):
+            pool[candidate.tag_id].append((rank, candidate.user))
+        pools[key] = pool
+    for post in waiting:
+        private = post.community if post.community and post.community.is_private else None
+        pool = pools[private.pk if private else None]
+        ranked = sorted(
+            (entry for tag_id in tags[post.pk] for entry in pool.get(tag_id, [])),
+            key=lambda entry: entry[0],
+        )
+        chosen: dict[int, User] = {}
+        wanted = per_question - len(done[post.pk])  # offered earlier count too
+        for _, person in ranked:
+            if len(chosen) >= wanted:
+                break
+            if person.pk in chosen or person.pk == post.author_id or person.pk in done[post.pk]:
+                continue
+            if today_counts[person.pk] >= cap:
+                report.capped += 1
+                continue
+            chosen[person.pk] = person
+        if chosen and _nudge(post, list(chosen.values()), now=now):
+            report.nudged_questions += 1
+            report.notifications += len(chosen)
+            for pk in chosen:
+                today_counts[pk] += 1
+                done[post.pk].add(pk)
+        step(1)
+    return report
+
+
+def _nudge(post: Post, people: list[User], *, now: datetime) -> bool:
+    """Record the nudges and notify, in one transaction; False if a concurrent run offered
+    the question to one of them first (then this run offers it to nobody)."""
+    from profiles.models import Nudge
+
+    try:
+        with transaction.atomic():
+            Nudge.objects.bulk_create([Nudge(post=post, user=p, created_at=now) for p in people])
+            notify_many(
+                recipients=people, actor=post.author, verb=Notification.Verb.WAITING, post=post
+            )
+    except IntegrityError:
+        return False
+    return True

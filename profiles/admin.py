@@ -7,13 +7,13 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from profiles.actions import ensure_profile, set_active
-from profiles.models import Department, Profile, User
+from profiles.models import DeclaredTopic, Department, Expertise, Nudge, Profile, User
 
 
 class ProfileInline(admin.StackedInline[Profile, User]):
     model = Profile
     can_delete = False
-    fields = ["display_name", "title", "department", "location"]
+    fields = ["display_name", "title", "department", "location", "away_until", "away_note"]
 
 
 @admin.register(User)
@@ -66,3 +66,35 @@ class DepartmentAdmin(admin.ModelAdmin[Department]):
     @admin.display(description="members", ordering="_members")
     def member_count(self, obj: Department) -> int:
         return int(getattr(obj, "_members", 0))
+
+
+@admin.register(Expertise)
+class ExpertiseAdmin(admin.ModelAdmin[Expertise]):
+    """Read-only: recompute_expertise replaces the rows every night."""
+
+    list_display = ["user", "tag", "score", "accepted_answers", "answer_likes", "draft_downloaders"]
+    list_select_related = ["user", "tag"]
+    search_fields = ["user__username", "tag__name"]
+    ordering = ["tag__name", "-score"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Expertise | None = None) -> bool:
+        return False
+
+
+@admin.register(DeclaredTopic)
+class DeclaredTopicAdmin(admin.ModelAdmin[DeclaredTopic]):
+    list_display = ["user", "tag", "created_at"]
+    list_select_related = ["user", "tag"]
+    search_fields = ["user__username", "tag__name"]
+    raw_id_fields = ["user", "tag"]
+
+
+@admin.register(Nudge)
+class NudgeAdmin(admin.ModelAdmin[Nudge]):
+    list_display = ["post", "user", "created_at"]
+    list_select_related = ["post", "user"]
+    raw_id_fields = ["post", "user"]
+    date_hierarchy = "created_at"

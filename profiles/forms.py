@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from django import forms
-from django.http import HttpRequest
+from datetime import date
+from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+
+from profiles.actions import MAX_AWAY_NOTE, MAX_DECLARED_TOPICS, clean_topic_names
 from profiles.models import Department, Profile, User
 
 
@@ -25,6 +31,15 @@ class ProfileForm(forms.ModelForm[Profile]):
     department = forms.ModelChoiceField(
         queryset=Department.objects.all(), required=False, empty_label="(none)"
     )
+    topics = forms.CharField(
+        label="Topics you know about",
+        required=False,
+        max_length=500,
+        help_text=f"Up to {MAX_DECLARED_TOPICS} tags, separated by commas or spaces, "
+        "e.g. kubernetes, release. Shown apart from what colleagues' likes and accepted "
+        "answers say you know.",
+        widget=forms.TextInput(attrs={"data-autocomplete": "tags", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Profile
@@ -37,3 +52,74 @@ class ProfileForm(forms.ModelForm[Profile]):
             "display_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
         }
+
+    def clean_topics(self) -> list[str]:
+        try:
+            return clean_topic_names(self.cleaned_data.get("topics", ""))
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class AvailabilityForm(forms.Form):
+    """Away until a date (inclusive) with a note; an empty date means "I am back"."""
+
+    away_until = forms.DateField(
+        label="Away until",
+        required=False,
+        help_text="The last day you are away. Leave empty when you are back.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date, e.g. 2026-12-02."},
+    )
+    away_note = forms.CharField(
+        label="Note for colleagues",
+        required=False,
+        max_length=MAX_AWAY_NOTE,
+        help_text="e.g. At the offsite; for release questions ask @tom.",
+        error_messages={"max_length": f"Keep the note under {MAX_AWAY_NOTE} characters."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser's date picker starts at today too (the server checks regardless).
+        self.fields["away_until"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_away_until(self) -> date | None:
+        value: date | None = self.cleaned_data.get("away_until")
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError("Choose today or a later date.")
+        return value
+
+
+class DirectoryForm(forms.Form):
+    """The people directory's search: all optional, combined."""
+
+    q = forms.CharField(
+        label="Name",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or @handle"}),
+    )
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label="Any department",
+        error_messages={"invalid_choice": "Choose one of the departments."},
+    )
+    topic = forms.CharField(
+        label="Knows about",
+        required=False,
+        max_length=41,
+        widget=forms.TextInput(
+            attrs={
+                "data-autocomplete": "tags",
+                "autocomplete": "off",
+                "placeholder": "A tag, e.g. kubernetes",
+            }
+        ),
+    )
+
+    def clean_q(self) -> str:
+        return str(self.cleaned_data.get("q", "")).strip()
+
+    def clean_topic(self) -> str:
+        return str(self.cleaned_data.get("topic", "")).strip().strip(",").lstrip("#").lower()

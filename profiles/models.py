@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 
 
 class PersonManager(UserManager["User"]):
@@ -60,6 +62,10 @@ class Profile(models.Model):
         Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     location = models.CharField(max_length=150, blank=True)
+    # "Away until" (inclusive, in the site's time zone) and what colleagues should know;
+    # see profiles.actions.set_availability.
+    away_until = models.DateField(null=True, blank=True)
+    away_note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +85,17 @@ class Profile(models.Model):
     @property
     def is_complete(self) -> bool:
         return bool(self.title and self.department_id and self.location)
+
+    @property
+    def is_away(self) -> bool:
+        return self.away_until is not None and self.away_until >= timezone.localdate()
+
+
+def available_q(today: date, *, via: str = "") -> models.Q:
+    """People who are not away on `today`; `via` is the path to a Profile ("user__profile__")."""
+    return models.Q(**{f"{via}away_until__isnull": True}) | models.Q(
+        **{f"{via}away_until__lt": today}
+    )
 
 
 class Follow(models.Model):
@@ -193,3 +210,101 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.verb}: app={self.in_app} email={self.email}"
+
+
+class DeclaredTopic(models.Model):
+    """A tag a person says they know about (profile edit page; at most MAX_DECLARED_TOPICS).
+    Shown apart from earned expertise, and used to suggest people when nobody has earned it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="declared_topics")
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["tag__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tag"], name="declare_topic_once"),
+        ]
+        indexes = [models.Index(fields=["tag", "user"], name="declared_topic_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} knows about {self.tag_id}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+class Expertise(models.Model):
+    """How much a person's colleagues have relied on them for a tag, with the evidence.
+
+    Derived data: profiles.expertise.recompute_expertise replaces every row at once, from
+    posts outside private communities only. The counts are the evidence as shown; `score`
+    weighs it and lets older evidence fade."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="expertise")
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    accepted_answers = models.PositiveIntegerField(default=0)
+    answer_likes = models.PositiveIntegerField(default=0)
+    draft_downloaders = models.PositiveIntegerField(default=0)
+    last_evidence_at = models.DateTimeField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name_plural = "expertise"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tag"], name="expertise_once_per_tag"),
+        ]
+        indexes = [
+            models.Index(fields=["tag", "-score"], name="expertise_tag_score"),
+            models.Index(fields=["user", "-score"], name="expertise_user_score"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.tag_id}: {self.score:.2f}"
+
+    @property
+    def evidence(self) -> list[str]:
+        """The evidence in words; the first phrase names the tag ("14 accepted answers in
+        #kubernetes", "30 likes on answers", "5 people downloaded their drafts")."""
+        phrases = []
+        if self.accepted_answers:
+            phrases.append(_count(self.accepted_answers, "accepted answer", "accepted answers"))
+        if self.answer_likes:
+            phrases.append(_count(self.answer_likes, "like on answers", "likes on answers"))
+        if self.draft_downloaders:
+            who = _count(self.draft_downloaders, "person", "people")
+            phrases.append(f"{who} downloaded their drafts")
+        if phrases:
+            phrases[0] += f" in #{self.tag.name}"
+        return phrases
+
+    @property
+    def headline(self) -> str:
+        """The strongest evidence, naming the tag: why this person is suggested."""
+        phrases = self.evidence
+        return phrases[0] if phrases else f"Knows about #{self.tag.name}"
+
+    @property
+    def summary(self) -> str:
+        return " · ".join(self.evidence)
+
+
+class Nudge(models.Model):
+    """A person was offered a waiting question (see profiles.actions.nudge_waiting_questions):
+    at most once per question and person; the rows of a day enforce the daily cap."""
+
+    post = models.ForeignKey("questions.Post", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="nudges")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="nudge_once_per_question"),
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="nudge_user_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} nudged about {self.post_id}"

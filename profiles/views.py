@@ -1,29 +1,72 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from taggit.models import Tag
 
 from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import (
     ensure_profile,
     mark_notifications_read,
     preferences,
+    set_availability,
+    set_declared_topics,
     set_follow_person,
     set_preferences,
     update_profile,
 )
+from profiles.availability import AWAY_DATE_FORMAT, away_notice
+from profiles.directory import directory_rows, find_people
 from profiles.events import group_notifications
-from profiles.forms import ProfileForm
+from profiles.expertise import declared_topics, top_topics
+from profiles.forms import AvailabilityForm, DirectoryForm, ProfileForm
 from profiles.models import Follow, Notification, Profile
 from profiles.permissions import can_edit_profile, get_profile_for_user
 from questions import feeds
+from questions.actions import MAX_BODY, find_mentioned_people
 from questions.models import Bookmark, Community, Membership
-from questions.permissions import can_view_post, get_community_by_id_for_user
+from questions.permissions import (
+    can_view_post,
+    get_community_by_id_for_user,
+    get_post_for_user,
+    visible_communities,
+)
+from questions.tagging import clean_tag_names
+
+PEOPLE_PER_PAGE = 20
+
+
+@require_GET
+def people(request: AuthenticatedRequest) -> HttpResponse:
+    """The people directory: who is who, and who knows about a topic. Works without JS;
+    with htmx the search swaps the results in place."""
+    form = DirectoryForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    topic = None
+    if data.get("topic"):
+        topic = Tag.objects.filter(name=data["topic"]).first()
+    page = None
+    if valid and (topic is not None or not data.get("topic")):
+        found = find_people(name=data.get("q", ""), department=data.get("department"), topic=topic)
+        page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = directory_rows(list(page.object_list)) if page is not None else []
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "topic": topic, "query": query.urlencode()}
+    template = (
+        "profiles/partials/directory_results.html" if request.htmx else "profiles/people.html"
+    )
+    return render(request, template, context, status=200 if valid else 400)
 
 
 @require_GET
@@ -46,6 +89,8 @@ def person(request: AuthenticatedRequest, username: str) -> HttpResponse:
         "bookmarks": shown,
         "following": Follow.objects.filter(follower=request.user, user=profile.user).exists(),
         "follower_count": Follow.objects.filter(user=profile.user).count(),
+        "topics": top_topics(profile.user),
+        "declared": declared_topics(profile.user),
     }
     return render(request, "profiles/person.html", context)
 
@@ -92,10 +137,18 @@ def suggest_people(request: AuthenticatedRequest) -> JsonResponse:
             "label": p.display_name,
             "detail": " · ".join(
                 x
-                for x in [f"@{p.user.username}", p.title, p.department.name if p.department else ""]
+                for x in [
+                    f"@{p.user.username}",
+                    p.title,
+                    p.department.name if p.department else "",
+                    f"away until {dateformat.format(p.away_until, AWAY_DATE_FORMAT)}"
+                    if p.is_away and p.away_until
+                    else "",
+                ]
                 if x
             ),
             "initials": p.initials,
+            "away": p.is_away,
         }
         for p in people
     ]
@@ -105,14 +158,122 @@ def suggest_people(request: AuthenticatedRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def edit_my_profile(request: AuthenticatedRequest) -> HttpResponse:
     profile = ensure_profile(user=request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = _profile_form(request, profile, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        update_profile(profile=profile, **form.cleaned_data)
+        data = form.cleaned_data
+        with transaction.atomic():
+            update_profile(
+                profile=profile,
+                display_name=data["display_name"],
+                title=data["title"],
+                department=data["department"],
+                location=data["location"],
+            )
+            set_declared_topics(user=request.user, topics=data["topics"])
         messages.success(request, "Your profile is saved.")
         target = reverse("person", kwargs={"username": request.user.username})
         return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
-    template = "profiles/partials/profile_form.html" if request.htmx else "profiles/edit.html"
-    return render(request, template, {"form": form, "profile": profile})
+    if request.htmx:
+        return render(request, "profiles/partials/profile_form.html", {"form": form})
+    return _edit_page(request, form=form, availability=_availability_form(profile))
+
+
+def _profile_form(
+    request: AuthenticatedRequest, profile: Profile, data: QueryDict | None
+) -> ProfileForm:
+    """The profile form, with the person's declared topics as they are."""
+    topics = ", ".join(t.name for t in declared_topics(request.user))
+    return ProfileForm(data, instance=profile, initial={"topics": topics})
+
+
+def _availability_form(profile: Profile) -> AvailabilityForm:
+    initial = {"away_until": profile.away_until, "away_note": profile.away_note}
+    return AvailabilityForm(initial=initial if profile.is_away else None)
+
+
+def _edit_page(
+    request: AuthenticatedRequest,
+    *,
+    form: ProfileForm,
+    availability: AvailabilityForm,
+    status: int = 200,
+) -> HttpResponse:
+    context = {"form": form, "availability": availability, "profile": form.instance}
+    return render(request, "profiles/edit.html", context, status=status)
+
+
+@require_POST
+def set_my_availability(request: AuthenticatedRequest) -> HttpResponse:
+    """Away until a date with a note, or back ("I'm back" clears it)."""
+    profile = ensure_profile(user=request.user)
+    back = "back" in request.POST
+    form = AvailabilityForm(None if back else request.POST)
+    if back or form.is_valid():
+        data = {} if back else form.cleaned_data
+        try:
+            set_availability(
+                user=request.user,
+                away_until=data.get("away_until"),
+                note=data.get("away_note", ""),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                "You are marked away."
+                if data.get("away_until")
+                else "Welcome back: you are not marked away.",
+            )
+            return redirect("person", username=request.user.username)
+    return _edit_page(
+        request, form=_profile_form(request, profile, None), availability=form, status=400
+    )
+
+
+@require_GET
+def away_notice_view(request: AuthenticatedRequest) -> HttpResponse:
+    """While someone types a post: who of the people they @mention is away, and available
+    colleagues who know about its tags. From the text (`body`, `tags`, `community`), or for
+    an answer from its question (`post`)."""
+    mentioned = find_mentioned_people(request.GET.get("body", "")[:MAX_BODY])
+    notice = None
+    if any(person.profile.is_away for person in mentioned):  # most keystrokes end here
+        tags, community, exclude = _post_setting(request)
+        notice = away_notice(
+            author=request.user,
+            mentioned=mentioned,
+            tags=tags,
+            community=community,
+            also_exclude=exclude,
+        )
+    template = "profiles/partials/away_notice.html" if request.htmx else "profiles/away_notice.html"
+    return render(request, template, {"notice": notice})
+
+
+def _post_setting(request: AuthenticatedRequest) -> tuple[list[Tag], Community | None, set[int]]:
+    """The tags and community of the post being written, and who not to suggest besides
+    the writer: from the form's fields, or for an answer from its question (404 if hidden)."""
+    post_id = request.GET.get("post", "")
+    if post_id.isdigit():
+        post = get_post_for_user(request.user, int(post_id))
+        return list(post.tags.all()), post.community, {post.author_id}
+    tags = list(Tag.objects.filter(name__in=_tag_names(request.GET.get("tags", ""))))
+    community_id = request.GET.get("community", "")
+    community = (
+        visible_communities(request.user).filter(pk=community_id).first()
+        if community_id.isdigit()
+        else None
+    )
+    return tags, community, set()
+
+
+def _tag_names(raw: str) -> list[str]:
+    try:
+        return clean_tag_names(raw[:300])
+    except ValidationError:
+        return []  # half-typed tags: suggest without them rather than fail
 
 
 @require_GET

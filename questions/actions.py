@@ -28,6 +28,7 @@ from profiles import events
 from profiles.actions import notify, notify_many
 from profiles.models import Notification, User
 from questions.files import FILE_TYPES, file_type_for, human_size, max_upload_bytes, safe_filename
+from questions.links import record_item_links
 from questions.models import (
     Answer,
     Bookmark,
@@ -58,19 +59,25 @@ class RenderedText:
     mentioned: list[User]  # real, active colleagues, in order of appearance
 
 
+def find_mentioned_people(body: str) -> list[User]:
+    """The real, active colleagues @mentioned in `body`, in order of appearance, with their
+    profiles: how posting reads mentions (and how the compose box's away notice does)."""
+    handles = find_mentions(body)
+    if not handles:
+        return []
+    wanted = {h.lower() for h in handles}
+    found = {
+        u.username.lower(): u
+        for u in User.objects.filter(
+            username__in=wanted | set(handles), is_active=True
+        ).select_related("profile")
+    }
+    return [found[h.lower()] for h in handles if h.lower() in found]
+
+
 def render_with_mentions(body: str) -> RenderedText:
     """Render Markdown, linking @handles of real colleagues; at most MAX_MENTIONS of them."""
-    handles = find_mentions(body)
-    people: list[User] = []
-    if handles:
-        wanted = {h.lower() for h in handles}
-        found = {
-            u.username.lower(): u
-            for u in User.objects.filter(
-                username__in=wanted | set(handles), is_active=True
-            ).select_related("profile")
-        }
-        people = [found[h.lower()] for h in handles if h.lower() in found]
+    people = find_mentioned_people(body)
     if len(people) > MAX_MENTIONS:
         raise ValidationError(
             f"Mention at most {MAX_MENTIONS} people in one post; this one mentions {len(people)}.",
@@ -166,6 +173,7 @@ def _create_post(
             sync_tag_activity([post.pk])
         if then is not None:
             then(post)
+        record_item_links(writer=author, source_post=post, new=True)
         _mention(post, rendered.mentioned)
         reindex_posts(post.pk)
     return post
@@ -221,6 +229,7 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
         post.save(update_fields=["title", "body", "body_html", "edited_at"])
         post.tags.set(tag_names)
         sync_tag_activity([post.pk])
+        record_item_links(writer=post.author, source_post=post)
         _mention(post, rendered.mentioned)
         reindex_posts(post.pk)
     return post
@@ -262,6 +271,7 @@ def post_answer(
             answer_count=F("answer_count") + 1, last_activity_at=now
         )
         TaggedPost.objects.filter(content_object_id=post.pk).update(last_activity_at=now)
+        record_item_links(writer=author, source_post=post, source_answer=answer, new=True)
         _mention(post, rendered.mentioned, answer=answer)
         notify(
             recipient=post.author,
@@ -285,6 +295,7 @@ def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
     with transaction.atomic():
         answer.body, answer.body_html, answer.edited_at = body, rendered.html, timezone.now()
         answer.save(update_fields=["body", "body_html", "edited_at"])
+        record_item_links(writer=answer.author, source_post=answer.post, source_answer=answer)
         _mention(answer.post, rendered.mentioned, answer=answer)
         reindex_posts(answer.post_id)
     return answer

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from questions.models import Answer, Community, DraftVersion, Membership, Post
+from questions.models import Answer, Community, DraftVersion, Membership, Post, Standard
 
 
 class MembershipInline(admin.TabularInline[Membership, Community]):
@@ -79,3 +79,19 @@ class AnswerAdmin(admin.ModelAdmin[Answer]):
     raw_id_fields = ["post", "author"]
     readonly_fields = ["body_html", "like_count"]
     list_select_related = ["author"]
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin[Standard]):
+    """De facto standards, read-only: `manage.py recompute_standards` writes them."""
+
+    list_display = ["tag", "status", "competing", "post", "answer", "since", "led_since"]
+    list_filter = ["status", "competing"]
+    search_fields = ["tag__name", "post__title"]
+    list_select_related = ["tag", "post", "answer"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

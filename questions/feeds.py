@@ -17,7 +17,16 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from profiles.models import Follow, User
-from questions.models import Answer, Like, Membership, Mention, Post, PostQuerySet, TaggedPost
+from questions.models import (
+    Answer,
+    Like,
+    Membership,
+    Mention,
+    Post,
+    PostQuerySet,
+    Standard,
+    TaggedPost,
+)
 from questions.permissions import visible_posts
 
 PAGE_SIZE = 20
@@ -128,6 +137,12 @@ def with_card_data(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.select_related("author__profile", "community", "current_version").prefetch_related(
         "tags",  # type: ignore[misc]
         Prefetch("mentions", queryset=Mention.objects.select_related("user__profile")),
+        # "De facto standard in #x" badges of the post or one of its answers.
+        Prefetch(
+            "standings",
+            queryset=Standard.objects.badges().select_related("tag"),
+            to_attr="standard_badges",
+        ),
     )
 
 

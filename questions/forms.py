@@ -71,6 +71,7 @@ class QuestionForm(PostFormBase):
     )
     field_order = ["title", "body", "tags", "community"]
     similar_box = True
+    away_notice = True  # partials/fields.html: who of the people mentioned is away
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -107,6 +108,7 @@ class ComposeForm(PostFormBase):
     )
     field_order = ["kind", "title", "body", "tags", "community"]
     similar_box = True
+    away_notice = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,6 +159,7 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6, "data-autocomplete": "mentions"}),
         error_messages={"required": "Write an answer before posting it."},
     )
+    away_notice = True
 
     def clean_body(self) -> str:
         return _bounded(self.cleaned_data.get("body", ""), MAX_BODY)
@@ -229,6 +232,7 @@ class DraftForm(_FileFormMixin, PostFormBase):
     )
     file = _file_field()
     field_order = ["title", "body", "tags", "community", "file"]
+    away_notice = True
 
     def __init__(self, *args: Any, upload_errors: dict[str, str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -425,3 +425,153 @@ class DraftDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} downloaded draft {self.post_id} on {self.day}"
+
+
+# --- De facto standards (computed by questions.standards) ------------------------------
+
+
+class ItemLink(models.Model):
+    """A post or answer that links to another post or answer of this site (`/q/<pk>/...`,
+    `#answer-<pk>`), recorded when the source is written or edited (questions.links).
+
+    Links within one thread and to one's own writing are not recorded. There is no unique
+    constraint (NULL answers would need four partial ones): the sync deletes and inserts in
+    one transaction, and the standards count distinct source posts, so a rare duplicate
+    from concurrent edits changes nothing."""
+
+    source_post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links_out")
+    source_answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="links_out"
+    )
+    target_post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="links_in")
+    target_answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="links_in"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source_post", "source_answer"], name="itemlink_source"),
+            models.Index(fields=["target_post", "target_answer"], name="itemlink_target"),
+        ]
+
+    def __str__(self) -> str:
+        source = f"{self.source_post_id}/{self.source_answer_id or '-'}"
+        return f"{source} links to {self.target_post_id}/{self.target_answer_id or '-'}"
+
+
+class StandingSnapshot(models.Model):
+    """One day's standing of an item (a post, or an answer when `answer` is set) in a tag.
+
+    Only each tag's top few (and its fastest riser) are kept, for a limited number of days:
+    enough to tell sustained leadership and to draw a trend."""
+
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+    supporters = models.PositiveIntegerField()
+    departments = models.PositiveIntegerField()
+    communities = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "rank"], name="snapshot_day_rank"),
+            models.Index(fields=["tag", "post", "day"], name="snapshot_tag_post_day"),
+        ]
+
+    def __str__(self) -> str:
+        item = f"{self.post_id}/{self.answer_id or '-'}"
+        return f"#{self.tag_id} {item} rank {self.rank} on {self.day}"
+
+
+class StandardQuerySet(models.QuerySet["Standard"]):
+    def shown(self) -> StandardQuerySet:
+        """Rows worth a badge or a listing whose item still exists (the next recompute
+        removes rows of deleted items; until then they are hidden here)."""
+        return self.filter(
+            Q(answer__isnull=True) | Q(answer__deleted_at__isnull=True),
+            post__deleted_at__isnull=True,
+        )
+
+    def badges(self) -> StandardQuerySet:
+        """Standard and emerging rows, in the order their badges group them (badge_key)."""
+        return (
+            self.shown()
+            .filter(status__in=[Standard.Status.STANDARD, Standard.Status.EMERGING])
+            .order_by("-status", "post_id", "answer_id", "tag__name")
+        )
+
+
+class Standard(models.Model):
+    """The current standing of a notable item in a tag: the de facto standard, the fastest
+    riser, a strong contender, or a former standard. Written only by recompute_standards;
+    `evidence` holds the numbers shown as reasons (see questions.standards.reasons)."""
+
+    class Status(models.TextChoices):
+        STANDARD = "standard", "De facto standard"
+        EMERGING = "emerging", "Emerging"
+        CONTENDER = "contender", "Contender"
+        FORMER = "former", "Former standard"
+
+    tag = models.ForeignKey("taggit.Tag", on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="standings")
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="standings"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    since = models.DateField(help_text="The day it got its current status.")
+    led_since = models.DateField(
+        null=True, blank=True, help_text="First day of its current run at rank 1, if leading."
+    )
+    competing = models.BooleanField(
+        default=False, help_text="One of the tag's top two, close to each other."
+    )
+    evidence = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = StandardQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "post"], condition=Q(answer__isnull=True), name="standard_post_once"
+            ),
+            models.UniqueConstraint(
+                fields=["tag", "answer"],
+                condition=Q(answer__isnull=False),
+                name="standard_answer_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["tag", "status"], name="standard_tag_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} in #{self.tag_id}: {self.post_id}/{self.answer_id}"
+
+    @property
+    def item_key(self) -> tuple[int, int]:
+        return (self.post_id, self.answer_id or 0)
+
+    @property
+    def is_standard(self) -> bool:
+        return self.status == self.Status.STANDARD
+
+    @property
+    def is_emerging(self) -> bool:
+        return self.status == self.Status.EMERGING
+
+    @property
+    def badge_key(self) -> str:
+        """Rows of one item with one status share a badge ("... in #a, #b")."""
+        return f"{self.status}:{self.post_id}:{self.answer_id or 0}"
+
+    @property
+    def reasons(self) -> list[str]:
+        """The evidence in words ("12 people in 4 departments", "liked by 9"...)."""
+        from questions.standards import reasons
+
+        return reasons(self.evidence)

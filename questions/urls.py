@@ -1,6 +1,6 @@
 from django.urls import path
 
-from questions import views
+from questions import standards_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("tags/suggest/", views.tag_suggest, name="tag_suggest"),
     path("tags/<str:slug>/", views.tag_page, name="tag"),
     path("tags/<str:slug>/follow/", views.tag_follow, name="tag_follow"),
+    path("standards/", standards_views.standards_page, name="standards"),
     path("communities/", views.communities, name="communities"),
     path("c/<slug:slug>/", views.community_detail, name="community"),
     path("c/<slug:slug>/membership/", views.community_membership, name="community_membership"),

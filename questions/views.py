@@ -21,8 +21,9 @@ from taggit.models import Tag
 
 from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import ensure_profile
+from profiles.availability import warn_away_mentions
 from profiles.models import Follow, Profile
-from questions import actions, feeds
+from questions import actions, feeds, standards
 from questions.files import FILE_TYPES
 from questions.forms import (
     AddMemberForm,
@@ -118,6 +119,7 @@ def compose(request: AuthenticatedRequest) -> HttpResponse:
             _apply(form, error)
         else:
             messages.success(request, "Posted.")
+            warn_away_mentions(request, post=post)
             return redirect(post.get_absolute_url())
     messages.error(request, "Your post was not saved: see the message below the box.")
     page = feeds.home_feed(request.user, tab=feeds.DEFAULT_TAB)
@@ -148,6 +150,7 @@ def ask(request: AuthenticatedRequest) -> HttpResponse:
         except ValidationError as error:
             _apply(form, error)
         else:
+            warn_away_mentions(request, post=post)
             return redirect(post.get_absolute_url())
     return render(request, "questions/ask.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -219,6 +222,7 @@ def _post_context(
             for m in post.mentions.filter(answer__isnull=True).select_related("user__profile")
         ],
         "answers": answers,
+        "post_badges": standards.attach_badges(post, answers),
         "answer_form": answer_form,
         "liked": Like.objects.filter(user=request.user, post=post).exists(),
         "saved": Bookmark.objects.filter(user=request.user, post=post).exists(),
@@ -242,6 +246,7 @@ def answer_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _apply(form, error)
         else:
+            warn_away_mentions(request, post=post, answer=answer)
             return redirect(answer.get_absolute_url())
     return render(
         request, "questions/post_detail.html", _post_context(request, post, form), status=400
@@ -256,6 +261,7 @@ def answer_card(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     answer.liked = Like.objects.filter(user=request.user, answer=answer).exists()  # type: ignore[attr-defined]
     answer.saved = Bookmark.objects.filter(user=request.user, answer=answer).exists()  # type: ignore[attr-defined]
     answer.can_edit = can_edit_answer(request.user, answer)  # type: ignore[attr-defined]
+    standards.attach_badges(post, [answer])
     context = {"answer": answer, "post": post, "can_accept": can_accept_answer(request.user, post)}
     return render(request, "questions/partials/answer.html", context)
 
@@ -413,10 +419,14 @@ def answer_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def tag_page(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    from profiles.expertise import experts_for_tag
+
     tag = get_object_or_404(Tag, slug=slug)
     page = feeds.tag_feed(request.user, tag.pk, cursor=request.GET.get("after"))
     following = Follow.objects.filter(follower=request.user, tag=tag).exists()
-    return _feed_response(request, page, {"tag": tag, "following": following}, "questions/tag.html")
+    context = {"tag": tag, "following": following, "experts": experts_for_tag(tag)}
+    context["standing"] = standards.standards_for_tag(request.user, tag.pk)
+    return _feed_response(request, page, context, "questions/tag.html")
 
 
 @require_POST

@@ -107,8 +107,8 @@ def post_documents(post_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
     return documents, [post_key(pk) for pk in ids if post_key(pk) not in found]
 
 
-def expertise_tags(user_ids: Iterable[int], per_person: int = 5) -> dict[int, list[str]]:
-    """The tags a person writes and answers about most (until earned expertise exists)."""
+def written_tags(user_ids: Iterable[int], per_person: int = 5) -> dict[int, list[str]]:
+    """The tags a person writes and answers about most."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     asked = (
         Post.objects.filter(author_id__in=user_ids, deleted_at__isnull=True)
@@ -129,10 +129,23 @@ def expertise_tags(user_ids: Iterable[int], per_person: int = 5) -> dict[int, li
     }
 
 
+def person_tags(user_ids: list[int], per_person: int = 5) -> dict[int, list[str]]:
+    """Earned expertise first (strongest first), then declared topics, then, for room
+    left, what the person writes and answers about most."""
+    from profiles.expertise import expertise_tags  # profiles.expertise reindexes people
+
+    tags = expertise_tags(user_ids, per_person=per_person)
+    for user_id, written in written_tags(user_ids, per_person=per_person).items():
+        mine = tags.setdefault(user_id, [])
+        mine.extend(t for t in written if t not in mine)
+        del mine[per_person:]
+    return tags
+
+
 def person_documents(user_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
     ids = list(set(user_ids))
     people = User.objects.filter(pk__in=ids).select_related("profile__department")
-    tags = expertise_tags(ids)
+    tags = person_tags(ids)
     documents = []
     for person in people:
         profile = person.profile

@@ -196,3 +196,36 @@ def make_draft(db: None) -> Callable[..., Post]:
         )
 
     return make
+
+
+@pytest.fixture
+def make_answer(db: None) -> Callable[..., Any]:
+    """An answer by `author` to `post`; accepted by the asker with accepted=True."""
+    from questions.actions import accept_answer, post_answer
+
+    def make(*, post: Post, author: User, body: str = "Here is how.", accepted: bool = False):
+        answer = post_answer(post=post, author=author, body=body)
+        if accepted:
+            accept_answer(post=post, answer=answer, by=post.author)
+        return answer
+
+    return make
+
+
+@pytest.fixture
+def make_away(db: None) -> Callable[..., User]:
+    """Mark a person away for `days` more days (today counts), with a note."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from profiles.actions import set_availability
+
+    def make(user: User, *, days: int = 3, note: str = "At the offsite") -> User:
+        set_availability(
+            user=user, away_until=timezone.localdate() + timedelta(days=days), note=note
+        )
+        user.profile.refresh_from_db()
+        return user
+
+    return make

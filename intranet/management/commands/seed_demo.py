@@ -8,8 +8,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from profiles import demo as profiles_demo
+from profiles.demo_experts import seed_experts
 from profiles.models import User
 from questions import demo as questions_demo
+from questions import demo_standards
 from search import indexing
 from search.backend import get_backend
 
@@ -66,6 +68,10 @@ class Command(BaseCommand):
                 indexing.paused(),
             ):
                 counts |= questions_demo.seed(progress=lambda n: bar.update(n) and None)
+            with indexing.paused():  # past days' likes, downloads and daily recomputations
+                counts |= demo_standards.seed_standards()
+            with indexing.paused():  # build_index below indexes declared topics too
+                counts |= seed_experts()
             summary = ", ".join(f"{n} {what}" for what, n in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
             self.build_index()

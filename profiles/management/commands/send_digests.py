@@ -70,6 +70,8 @@ class Command(BaseCommand):
                     id__in=TaggedPost.objects.filter(tag_id__in=tags).values("content_object_id"),
                 )
                 .exclude(author=person)
+                # A question already offered to them (a WAITING notification) is listed once.
+                .exclude(pk__in=[n.post_id for n in notes if n.post_id])
                 .order_by("-created_at")[:10]
             )
         if not notes and not waiting:
