@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "profiles",
     "questions",
     "search",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,9 @@ else:
 # "thread" runs tasks on one background thread of the process that enqueued them (after
 # commit, outside the request); "immediate" runs them at once, in the caller (tests);
 # "database" queues them in the database for `manage.py db_worker` (the scale setup).
+# `manage.py serve` runs the periodic commands itself (intranet.lib.schedule); turn it off
+# where cron runs them, or where several server processes would each run them.
+SCHEDULER = env_bool("SCHEDULER", True)
 TASK_BACKEND = env_choice("TASK_BACKEND", "thread", {"thread", "immediate", "database"})
 TASKS = {
     "default": {
@@ -263,6 +267,10 @@ STANDARD_WINDOW_DAYS = env_int("STANDARD_WINDOW_DAYS", 30, minimum=1)
 STANDARD_HALF_LIFE_DAYS = env_int("STANDARD_HALF_LIFE_DAYS", 90, minimum=1)
 STANDARD_TOP_N = env_int("STANDARD_TOP_N", 10, minimum=2)
 STANDARD_SNAPSHOT_DAYS = env_int("STANDARD_SNAPSHOT_DAYS", 120, minimum=30)
+# --- Reports (reports/; staff only) -----------------------------------------------------
+# Built reports are cached this long (seconds; 0: off); run `manage.py warm_reports` more
+# often than that to have every report's default range ready (see reports.cache).
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 900, minimum=0)
 STORAGES = {
     "default": {
         "BACKEND": env_str("FILE_STORAGE") or "django.core.files.storage.FileSystemStorage"

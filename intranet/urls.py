@@ -16,6 +16,8 @@ urlpatterns = [
         name="notification_settings",
     ),
     path("search/", include("search.urls")),
+    path("staff/reports/", include("reports.urls")),
+    path("staff/people/", include("profiles.staff_urls")),
     path("admin/", admin.site.urls),
     path("", include("questions.urls")),
 ]

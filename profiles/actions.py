@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, ProtectedError, RestrictedError
 from django.utils import timezone
 from taggit.models import Tag
 
 if TYPE_CHECKING:
     from questions.models import Answer, Community, Post
 
-from profiles.models import Department, Notification, NotificationPreference, Profile, User
+from profiles.models import (
+    Department,
+    Expertise,
+    HandoverRequest,
+    Notification,
+    NotificationPreference,
+    PeopleLog,
+    Profile,
+    User,
+)
 
 
 def default_display_name(user: User) -> str:
@@ -145,13 +154,16 @@ def notify(
     verb: str,
     post: Post | None = None,
     answer: Answer | None = None,
+    handover: HandoverRequest | None = None,
 ) -> Notification | None:
     """Record a notification in the caller's transaction and push it after commit.
 
     Nobody is notified of their own doing, and former colleagues are not notified. To notify
     several people of one thing, use notify_many (two queries, whatever the number).
     """
-    created = notify_many(recipients=[recipient], actor=actor, verb=verb, post=post, answer=answer)
+    created = notify_many(
+        recipients=[recipient], actor=actor, verb=verb, post=post, answer=answer, handover=handover
+    )
     return created[0] if created else None
 
 
@@ -162,6 +174,7 @@ def notify_many(
     verb: str,
     post: Post | None = None,
     answer: Answer | None = None,
+    handover: HandoverRequest | None = None,
 ) -> list[Notification]:
     """notify() for several people at once: one query for their preferences, one insert for
     all the rows, and one push batch after commit (with the rest of the transaction's).
@@ -189,6 +202,7 @@ def notify_many(
                 verb=verb,
                 post=post,
                 answer=answer,
+                handover=handover,
                 in_app=stored.get(pk, default_in_app),
             )
             for pk, person in people.items()
@@ -245,6 +259,7 @@ def set_active(*, user: User, active: bool) -> User:
 
     if user.is_active != active:
         User.objects.filter(pk=user.pk).update(is_active=active)
+        Expertise.objects.filter(user=user).update(former=not active)
         user.is_active = active
         if not active:
             transaction.on_commit(lambda: events.close_user_sockets(user.pk))
@@ -448,3 +463,293 @@ def _nudge(post: Post, people: list[User], *, now: datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+# --- Leaving and departed --------------------------------------------------------------
+# Staff say when someone leaves, mark them departed (they can no longer sign in; everything
+# they wrote and did stays theirs), undo that, anonymise them on a legal request, and ask
+# them and their successors for a handover. Every one of these is logged (PeopleLog).
+
+MAX_ANONYMISE_REASON = 1000
+
+
+class PersonHasContent(ValidationError):
+    """A person who wrote, liked or downloaded anything cannot be deleted (delete_person)."""
+
+    def __init__(self, user: User, counts: dict[str, int]) -> None:
+        from profiles.departures import refusal_message
+
+        self.counts = counts
+        super().__init__(refusal_message(user, counts), code="has_content")
+
+
+def _require_staff(by: User) -> None:
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied("Only staff can change whether someone is leaving or has left.")
+
+
+def _log(*, by: User, user: User, action: str, detail: Mapping[str, object] | None = None) -> None:
+    PeopleLog.objects.create(by=by, user=user, action=action, detail=dict(detail or {}))
+
+
+def _locked_profile(user: User) -> Profile:
+    """The person's profile, locked for the rest of the transaction (created if missing)."""
+    ensure_profile(user=user)
+    return Profile.objects.select_for_update().select_related("user").get(user=user)
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@transaction.atomic
+def set_leaving_date(*, by: User, user: User, leaving_on: date | None) -> Profile:
+    """Say when a person leaves (their last day), or with leaving_on=None that they are
+    not leaving after all. Logged when it changes.
+
+    Preconditions: `by` is staff (else PermissionDenied); the date is today or later and the
+    person has not been marked departed (else ValidationError naming "leaving_on"). Shown on
+    the person's profile to everyone; nothing is pushed or reindexed."""
+    _require_staff(by)
+    profile = _locked_profile(user)
+    if profile.departed_at is not None:
+        raise ValidationError(
+            {"leaving_on": f"{profile.display_name} has left already. Mark them returned first."}
+        )
+    if leaving_on is not None and leaving_on < timezone.localdate():
+        raise ValidationError({"leaving_on": "Choose today or a later date."})
+    if profile.leaving_on == leaving_on:
+        return profile
+    previous = profile.leaving_on
+    profile.leaving_on = leaving_on
+    profile.save(update_fields=["leaving_on", "updated_at"])
+    detail = {"leaving_on": _iso(leaving_on), "previous": _iso(previous)}
+    _log(by=by, user=user, action=PeopleLog.Action.LEAVING_DATE, detail=detail)
+    return profile
+
+
+@transaction.atomic
+def mark_departed(*, by: User, user: User) -> Profile:
+    """Mark a person as having left: departed now, leaving date cleared, and no longer able
+    to sign in (set_active: their sessions stop authenticating at once and their open
+    sockets are closed after commit). Title and department stay as they were; every post,
+    answer, like, draft and download stays theirs. Their person document is reindexed.
+
+    Preconditions: `by` is staff (PermissionDenied) and not the person (ValidationError).
+    Idempotent: a person already departed is left as they are (and kept inactive)."""
+    _require_staff(by)
+    if by.pk == user.pk:
+        raise ValidationError("You cannot mark yourself departed.")
+    profile = _locked_profile(user)
+    if profile.departed_at is None:
+        previous = profile.leaving_on
+        profile.departed_at, profile.leaving_on = timezone.now(), None
+        profile.save(update_fields=["departed_at", "leaving_on", "updated_at"])
+        _log(
+            by=by,
+            user=user,
+            action=PeopleLog.Action.DEPARTED,
+            detail={"leaving_on": _iso(previous)},
+        )
+        _reindex_person(user.pk)
+    set_active(user=user, active=False)
+    profile.user = user
+    return profile
+
+
+@transaction.atomic
+def mark_returned(*, by: User, user: User) -> Profile:
+    """Undo a departure (a mistake, or a rehire): the person can sign in again and is a
+    current colleague everywhere. Logged; their person document is reindexed.
+
+    Preconditions: `by` is staff (PermissionDenied); the person was not anonymised
+    (ValidationError: their identity is gone; give them a new account). Idempotent: a
+    current colleague is left as they are."""
+    _require_staff(by)
+    profile = _locked_profile(user)
+    if profile.anonymised_at is not None:
+        raise ValidationError(
+            "This person was anonymised and cannot return; create a new account for them."
+        )
+    if profile.departed_at is None and user.is_active:
+        return profile
+    previous = profile.departed_at
+    profile.departed_at = None
+    profile.save(update_fields=["departed_at", "updated_at"])
+    set_active(user=user, active=True)
+    _log(by=by, user=user, action=PeopleLog.Action.RETURNED, detail={"departed_at": _iso(previous)})
+    _reindex_person(user.pk)
+    profile.user = user
+    return profile
+
+
+def anonymous_name(user: User) -> str:
+    return f"Former colleague #{user.pk}"
+
+
+@transaction.atomic
+def anonymise_person(*, by: User, user: User, reason: str) -> Profile:
+    """Remove what identifies a person, for a legal request, keeping their content.
+
+    Marks them departed (mark_departed, if not already), then: name, display name, e-mail and
+    username become "Former colleague #<id>" style values, the password unusable; title,
+    location, away note and declared topics are cleared (the department stays); their
+    e-mail addresses and social (SSO) accounts are removed. Posts, answers, likes, drafts
+    and downloads stay, now under the anonymous name. Logged with who, when and why; the
+    person document and their posts (which carry the author's name) are reindexed.
+
+    Preconditions: `by` is staff (PermissionDenied) and not the person; a reason of at most
+    MAX_ANONYMISE_REASON characters (ValidationError naming "reason"). Idempotent: an
+    anonymised person is left as they are."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    from profiles.models import DeclaredTopic
+    from questions.models import Post
+    from search.indexing import reindex_posts
+
+    _require_staff(by)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Give the reason (e.g. the legal request's reference)."})
+    if len(reason) > MAX_ANONYMISE_REASON:
+        raise ValidationError(
+            {"reason": f"Keep the reason under {MAX_ANONYMISE_REASON} characters."}
+        )
+    profile = mark_departed(by=by, user=user)
+    if profile.anonymised_at is not None:
+        return profile
+    user.username = _free_username(f"former-colleague-{user.pk}", user.pk)
+    user.first_name = user.last_name = user.email = ""
+    user.set_unusable_password()
+    user.save(update_fields=["username", "first_name", "last_name", "email", "password"])
+    profile.display_name = anonymous_name(user)
+    profile.title = profile.location = profile.away_note = ""
+    profile.away_until = None
+    profile.anonymised_at = timezone.now()
+    profile.save(
+        update_fields=[
+            "display_name",
+            "title",
+            "location",
+            "away_until",
+            "away_note",
+            "anonymised_at",
+            "updated_at",
+        ]
+    )
+    DeclaredTopic.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    _log(by=by, user=user, action=PeopleLog.Action.ANONYMISED, detail={"reason": reason})
+    _reindex_person(user.pk)
+    reindex_posts(*Post.objects.filter(author=user).values_list("pk", flat=True))
+    return profile
+
+
+def _free_username(wanted: str, user_id: int) -> str:
+    candidate, n = wanted, 1
+    while User.objects.filter(username=candidate).exclude(pk=user_id).exists():
+        n += 1
+        candidate = f"{wanted}-{n}"
+    return candidate
+
+
+def delete_person(*, by: User, user: User) -> None:
+    """Delete a person for good: only someone who has no content (posts, answers, likes,
+    draft versions, downloads, communities created: every PROTECTing foreign key). Their
+    profile, follows, memberships, bookmarks and notifications go with them; the deletion
+    is logged (by id) and their person document leaves the search index.
+
+    Preconditions: `by` is staff (PermissionDenied) and not the person (ValidationError).
+    A person with content raises PersonHasContent naming what they have, after logging the
+    refused attempt (committed even though the caller sees an error): mark them departed
+    instead, or anonymise them."""
+    check_deletable(by=by, user=user)
+    pk = user.pk
+    try:
+        with transaction.atomic():
+            _log(by=by, user=user, action=PeopleLog.Action.DELETED, detail={"user_id": pk})
+            user.delete()
+    except (ProtectedError, RestrictedError):
+        user.pk = pk  # content arrived since the check: refuse as the check would have
+        check_deletable(by=by, user=user)
+        raise
+    _reindex_person(pk)
+
+
+def check_deletable(*, by: User, user: User) -> None:
+    """delete_person's preconditions, for pages that ask before deleting (the admin's
+    confirmation): PermissionDenied, ValidationError, or PersonHasContent after logging the
+    refused attempt (the log row is written outside any transaction of ours, so the
+    caller's error does not take it away unless the caller rolls back)."""
+    from profiles.departures import content_counts
+
+    _require_staff(by)
+    if by.pk == user.pk:
+        raise ValidationError("You cannot delete yourself.")
+    counts = content_counts(user)
+    if counts:
+        _log(by=by, user=user, action=PeopleLog.Action.DELETE_REFUSED, detail={"counts": counts})
+        raise PersonHasContent(user, counts)
+
+
+@dataclass(frozen=True)
+class HandoverOutcome:
+    request: HandoverRequest
+    created: bool  # False: `by` had asked about this person today already
+    notified: int  # notifications written now
+
+    @property
+    def message(self) -> str:
+        name = self.request.person.profile.display_name
+        if not self.created:
+            return f"You already asked {name} for a handover today."
+        others = self.notified - (1 if self.request.person.is_active else 0)
+        also = f" and {others} colleague{'s' if others != 1 else ''}" if others > 0 else ""
+        return f"Asked {name}{also} for a handover of {self.request.topics}."
+
+
+def ask_for_handover(
+    *, by: User, person: User, successors: Iterable[User], tags: Iterable[Tag | str]
+) -> HandoverOutcome:
+    """Ask a leaving person, and the colleagues suggested to take over from them, to hand
+    over some topics: a HANDOVER notification from `by` to each ("asked you for a handover
+    of #kubernetes, #helm", linking to the leaving person's profile), pushed after commit,
+    and a PeopleLog entry on the person.
+
+    Preconditions: `by` is staff (PermissionDenied); at least one tag, given as Tags or as
+    names (ValidationError naming "tags" if none or a name is not allowed). The person and
+    `by` are dropped from the successors; former colleagues are not notified. At most once
+    per (person, by) and day (the site's time zone): asking again that day notifies nobody
+    and returns the first request with created=False, whatever the tags."""
+    from questions.tagging import clean_tag_names
+
+    _require_staff(by)
+    names: list[str] = []
+    for tag in tags:
+        for name in [tag.name] if isinstance(tag, Tag) else clean_tag_names([str(tag)]):
+            if name not in names:
+                names.append(name)
+    if not names:
+        raise ValidationError({"tags": "Name at least one topic to hand over."})
+    others = {p.pk: p for p in successors if p.pk not in (person.pk, by.pk)}
+    today = timezone.localdate()
+    earlier = HandoverRequest.objects.filter(person=person, by=by, day=today).first()
+    if earlier is not None:
+        return HandoverOutcome(earlier, created=False, notified=0)
+    try:
+        with transaction.atomic():
+            request = HandoverRequest.objects.create(person=person, by=by, tags=names, day=today)
+            rows = notify_many(
+                recipients=[person, *others.values()],
+                actor=by,
+                verb=Notification.Verb.HANDOVER,
+                handover=request,
+            )
+            detail = {"tags": names, "successors": list(others), "request": request.pk}
+            _log(by=by, user=person, action=PeopleLog.Action.HANDOVER, detail=detail)
+    except IntegrityError:  # a concurrent click asked first
+        earlier = HandoverRequest.objects.get(person=person, by=by, day=today)
+        return HandoverOutcome(earlier, created=False, notified=0)
+    return HandoverOutcome(request, created=True, notified=len(rows))

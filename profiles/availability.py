@@ -26,7 +26,7 @@ def away_text(profile: Profile) -> str:
     if not profile.is_away or profile.away_until is None:
         return ""
     until = dateformat.format(profile.away_until, AWAY_DATE_FORMAT)
-    note = f": {profile.away_note}" if profile.away_note else ""
+    note = f": {profile.away_note.rstrip('.')}" if profile.away_note else ""
     return f"{profile.display_name} is away until {until}{note}."
 
 

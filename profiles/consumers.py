@@ -58,7 +58,7 @@ def missed_since(user_id: int, last_id: int) -> tuple[list[dict[str, Any]], dict
         events.with_prev(
             Notification.objects.filter(recipient_id=user_id, pk__gt=last_id, in_app=True)
         )
-        .select_related("actor__profile", "post", "answer__post")
+        .select_related(*events.NOTIFICATION_RELATED)
         .order_by("pk")[: CATCH_UP_LIMIT + 1]
     )
     more = len(rows) > CATCH_UP_LIMIT

@@ -84,11 +84,24 @@ def _send_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
         logger.warning("did not push %d of %d messages after failures", skipped, len(messages))
 
 
+# What notification_text and notification_url read: select_related(*NOTIFICATION_RELATED)
+# wherever notifications are listed, pushed or e-mailed.
+NOTIFICATION_RELATED = ("actor__profile", "post", "answer__post", "handover__person__profile")
+
+
 def notification_text(notification: Notification, *, others: int = 0) -> str:
     actor = notification.actor.profile.display_name if notification.actor else "Someone"
     if others:
         actor = f"{actor} and {others} other{'s' if others > 1 else ''}"
     verb = Notification.Verb(notification.verb).label
+    handover = notification.handover
+    if handover is not None:
+        # "Alex asked you for a handover of #kubernetes, #helm" to the leaving person; the
+        # successors also read whom from.
+        text = f"{actor} {verb} of {handover.topics}"
+        if handover.person_id != notification.recipient_id:
+            text += f" from {handover.person.profile.display_name}"
+        return text
     post = notification.post
     title = ""
     if post is not None:
@@ -107,6 +120,8 @@ def notification_text(notification: Notification, *, others: int = 0) -> str:
 
 
 def notification_url(notification: Notification) -> str:
+    if notification.handover is not None:
+        return reverse("person", kwargs={"username": notification.handover.person.username})
     if notification.answer is not None:
         return notification.answer.get_absolute_url()
     if notification.post is not None:
@@ -211,7 +226,7 @@ def push_notifications(ids: list[int]) -> None:
     channel layer, whatever the number."""
     rows = list(
         with_prev(
-            Notification.objects.select_related("actor__profile", "post", "answer__post").filter(
+            Notification.objects.select_related(*NOTIFICATION_RELATED).filter(
                 pk__in=ids, in_app=True
             )
         ).order_by("pk")

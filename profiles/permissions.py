@@ -22,4 +22,29 @@ def get_profile_for_user(viewer: User | AnonymousUser, username: str) -> Profile
 
 
 def can_edit_profile(viewer: User | AnonymousUser, profile: Profile) -> bool:
-    return bool(viewer.is_authenticated and (viewer.pk == profile.user_id or viewer.is_staff))
+    """The person themselves or staff; a departed person's profile (their last title and
+    department) only staff."""
+    if not viewer.is_authenticated:
+        return False
+    if profile.departed_at is not None:
+        return bool(viewer.is_staff)
+    return bool(viewer.pk == profile.user_id or viewer.is_staff)
+
+
+def is_people_staff(viewer: User | AnonymousUser) -> bool:
+    """May manage leaving and departed people (the staff people page, handovers)."""
+    return bool(viewer.is_authenticated and viewer.is_active and viewer.is_staff)
+
+
+def require_people_staff(viewer: User | AnonymousUser) -> None:
+    """404 for anyone else: the staff pages do not admit that they exist."""
+    if not is_people_staff(viewer):
+        raise Http404("No such page.")
+
+
+def get_person_for_staff(viewer: User | AnonymousUser, username: str) -> Profile:
+    """A person's profile for the staff people pages; 404 for non-staff or no such person."""
+    require_people_staff(viewer)
+    return get_object_or_404(
+        Profile.objects.select_related("user", "department"), user__username=username
+    )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat
@@ -26,7 +26,7 @@ from profiles.actions import (
 )
 from profiles.availability import AWAY_DATE_FORMAT, away_notice
 from profiles.directory import directory_rows, find_people
-from profiles.events import group_notifications
+from profiles.events import NOTIFICATION_RELATED, group_notifications
 from profiles.expertise import declared_topics, top_topics
 from profiles.forms import AvailabilityForm, DirectoryForm, ProfileForm
 from profiles.models import Follow, Notification, Profile
@@ -158,6 +158,8 @@ def suggest_people(request: AuthenticatedRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def edit_my_profile(request: AuthenticatedRequest) -> HttpResponse:
     profile = ensure_profile(user=request.user)
+    if not can_edit_profile(request.user, profile):  # departed: staff only (admin)
+        raise Http404("No such page.")
     form = _profile_form(request, profile, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -285,7 +287,7 @@ def notifications(request: AuthenticatedRequest) -> HttpResponse:
 def _inbox(request: AuthenticatedRequest) -> HttpResponse:
     rows = list(
         Notification.objects.filter(recipient=request.user, in_app=True)
-        .select_related("actor__profile", "post", "answer__post")
+        .select_related(*NOTIFICATION_RELATED)
         .order_by("-id")[:100]
     )
     items = group_notifications(rows)

@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -39,11 +40,14 @@ from questions.models import (
     Membership,
     Mention,
     Post,
+    PostView,
     TaggedPost,
     VersionDownload,
 )
 from questions.permissions import can_edit_post, can_view_community, can_view_post
 from questions.tagging import clean_tag_names
+from reports.sentiment import score as score_sentiment
+from reports.sentiment import score_post as score_post_sentiment
 from search.indexing import reindex_posts
 
 MAX_MENTIONS = 10
@@ -51,6 +55,7 @@ MAX_TITLE = 200
 MAX_BODY = 20_000
 MAX_STATUS = 2_000
 MAX_CHANGE_NOTE = 500
+VIEW_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ def _create_post(
             body=body,
             body_html=rendered.html,
             community=community,
+            sentiment=score_post_sentiment(title, body),
             **(fields or {}),
         )
         if tag_names:
@@ -224,9 +230,10 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
     rendered = render_with_mentions(body)
     with transaction.atomic():
         post.title, post.body, post.body_html = title, body, rendered.html
+        post.sentiment = score_post_sentiment(title, body)
         post.__dict__.pop("_absolute_url", None)  # the slug follows the title
         post.edited_at = timezone.now()
-        post.save(update_fields=["title", "body", "body_html", "edited_at"])
+        post.save(update_fields=["title", "body", "body_html", "sentiment", "edited_at"])
         post.tags.set(tag_names)
         sync_tag_activity([post.pk])
         record_item_links(writer=post.author, source_post=post)
@@ -266,6 +273,7 @@ def post_answer(
             body_html=rendered.html,
             created_at=now,
             version=version,
+            sentiment=score_sentiment(body),
         )
         Post.objects.filter(pk=post.pk).update(
             answer_count=F("answer_count") + 1, last_activity_at=now
@@ -294,7 +302,8 @@ def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
     rendered = render_with_mentions(body)
     with transaction.atomic():
         answer.body, answer.body_html, answer.edited_at = body, rendered.html, timezone.now()
-        answer.save(update_fields=["body", "body_html", "edited_at"])
+        answer.sentiment = score_sentiment(body)
+        answer.save(update_fields=["body", "body_html", "sentiment", "edited_at"])
         record_item_links(writer=answer.author, source_post=answer.post, source_answer=answer)
         _mention(answer.post, rendered.mentioned, answer=answer)
         reindex_posts(answer.post_id)
@@ -645,3 +654,31 @@ def record_download(*, version: DraftVersion, user: User) -> bool:
             return True
         Post.objects.filter(pk=post.pk).update(download_count=F("download_count") + 1)
     return True
+
+
+def record_view(*, post: Post, user: User) -> bool:
+    """Count a view of a post: once per signed-in person and day, never the author's own.
+    Safe under concurrent requests: one INSERT ... ON CONFLICT DO NOTHING decides (no failed
+    statement, so nothing is logged as an error on PostgreSQL), and view_count moves only
+    when a row was really inserted. A repeat view the same day costs one cache read (the
+    cache remembers counted views for the rest of the day, after commit). Returns whether
+    the view was counted."""
+    if not user.is_authenticated or user.pk == post.author_id:
+        return False
+    day = timezone.localdate()
+    key = f"post-view:{post.pk}:{user.pk}:{day.isoformat()}"
+    if cache.get(key):
+        return False
+    table = connection.ops.quote_name(PostView._meta.db_table)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (post_id, user_id, day) VALUES (%s, %s, %s) "  # noqa: S608
+                "ON CONFLICT (post_id, user_id, day) DO NOTHING",
+                [post.pk, user.pk, connection.ops.adapt_datefield_value(day)],
+            )
+            counted = cursor.rowcount == 1
+        if counted:
+            Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + 1)
+    transaction.on_commit(lambda: cache.set(key, True, VIEW_CACHE_SECONDS))
+    return counted

@@ -142,6 +142,11 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
         "DraftVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     download_count = models.PositiveIntegerField(default=0)
+    # Distinct person-days of views by signed-in colleagues other than the author (PostView).
+    view_count = models.PositiveIntegerField(default=0)
+    # VADER compound score of the title and body, -1 (negative) to 1 (positive); null until
+    # computed (reports.sentiment; set by the actions, `manage.py compute_sentiment` backfills).
+    sentiment = models.FloatField(null=True, blank=True)
 
     objects = PostQuerySet.as_manager()
 
@@ -162,6 +167,8 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
             models.Index(
                 fields=["kind", "answer_count", "-last_activity_at"], name="post_unanswered"
             ),
+            # Reports read what was written in a date range.
+            models.Index(fields=["created_at"], name="post_created"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -222,10 +229,14 @@ class Answer(models.Model):
     version = models.ForeignKey(
         "DraftVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
     )
+    sentiment = models.FloatField(null=True, blank=True)  # as Post.sentiment
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["post", "created_at"], name="answer_post_created")]
+        indexes = [
+            models.Index(fields=["post", "created_at"], name="answer_post_created"),
+            models.Index(fields=["created_at"], name="answer_created"),  # reports' ranges
+        ]
 
     def __str__(self) -> str:
         return f"Answer {self.pk} to {self.post_id}"
@@ -255,6 +266,7 @@ class Like(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        indexes = [models.Index(fields=["created_at"], name="like_created")]  # reports' ranges
         constraints = [
             models.CheckConstraint(condition=_one_target(), name="like_has_one_target"),
             models.UniqueConstraint(
@@ -425,6 +437,26 @@ class DraftDownload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} downloaded draft {self.post_id} on {self.day}"
+
+
+class PostView(models.Model):
+    """A signed-in colleague (not the author) opened a post on a day: counted once per person
+    and day, like downloads. The reports read who still uses what; Post.view_count is the
+    denormalised total (see questions.actions.record_view)."""
+
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "day"], name="post_view_once")
+        ]
+        # Reports read views by day (trends) and by post (most used items).
+        indexes = [models.Index(fields=["day", "post"], name="post_view_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} viewed {self.post_id} on {self.day}"
 
 
 # --- De facto standards (computed by questions.standards) ------------------------------

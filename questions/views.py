@@ -160,6 +160,7 @@ def post_detail(request: AuthenticatedRequest, pk: int, slug: str = "") -> HttpR
     post = get_post_for_user(request.user, pk)
     if slug != post.get_absolute_url().rstrip("/").rsplit("/", 1)[-1]:
         return HttpResponseRedirect(post.get_absolute_url())
+    actions.record_view(post=post, user=request.user)
     return render(request, "questions/post_detail.html", _post_context(request, post))
 
 

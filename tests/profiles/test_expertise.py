@@ -160,12 +160,12 @@ def test_recompute_reads_evidence_with_a_constant_number_of_queries(
             actions.set_like(user=asker, answer=answer, liked=True)
 
     add(2)
-    # 3 aggregate reads, 1 delete, 1 insert, the search topics before and after (plus the
-    # transaction's savepoint on tests).
-    with django_assert_max_num_queries(9):
+    # 3 aggregate reads, who has left, 1 delete, 1 insert, the search topics before and after
+    # (plus the transaction's savepoint on tests).
+    with django_assert_max_num_queries(10):
         recompute_expertise()
     add(20)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert recompute_expertise() == 22 * 2
 
 
@@ -186,6 +186,22 @@ def test_experts_for_tag_lists_former_colleagues_apart(
     assert [e.user for e in experts.current] == [bob]
     assert [e.user for e in experts.former] == [cy]
     assert [p.user for p in experts.declared] == [declarer]
+
+
+def test_a_departure_moves_expertise_to_former_colleagues_at_once(
+    people, make_question, make_answer
+):
+    asker, bob = people["asker"], people["bob"]
+    make_answer(post=make_question(author=asker, tags=["kafka"]), author=bob, accepted=True)
+    recompute_expertise()
+    tag = Tag.objects.get(name="kafka")
+    assert [e.user for e in experts_for_tag(tag).current] == [bob]
+
+    set_active(user=bob, active=False)  # no recompute in between
+    experts = experts_for_tag(tag)
+    assert experts.current == [] and [e.user for e in experts.former] == [bob]
+    set_active(user=bob, active=True)
+    assert [e.user for e in experts_for_tag(tag).current] == [bob]
 
 
 def test_expertise_tags_for_search_are_earned_then_declared(people, make_question, make_answer):

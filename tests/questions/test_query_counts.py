@@ -84,6 +84,7 @@ def test_question_page_with_fifty_answers_uses_constant_queries(
             actions.set_bookmark(user=viewer, answer=answer, saved=True)
 
     add_answers(3)
+    client.get(question.get_absolute_url())  # the day's first visit also records the view
     few = count_queries(client, question.get_absolute_url())
     add_answers(47)
     many = count_queries(client, question.get_absolute_url())

@@ -35,6 +35,7 @@ def server_env(var_dir: Path) -> dict[str, str]:
         if k not in {"DATABASE_URL", "SEARCH_BACKEND", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env["VAR_DIR"] = str(var_dir)
+    env["SCHEDULER"] = "0"  # a test decides what runs on its data
     return env
 
 

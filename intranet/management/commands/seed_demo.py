@@ -8,10 +8,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from profiles import demo as profiles_demo
+from profiles.demo_departures import seed_departures
 from profiles.demo_experts import seed_experts
 from profiles.models import User
 from questions import demo as questions_demo
 from questions import demo_standards
+from reports.demo import seed_report_data
 from search import indexing
 from search.backend import get_backend
 
@@ -72,6 +74,10 @@ class Command(BaseCommand):
                 counts |= demo_standards.seed_standards()
             with indexing.paused():  # build_index below indexes declared topics too
                 counts |= seed_experts()
+            with indexing.paused():  # after expertise: departed experts keep theirs
+                counts |= seed_departures()
+            with indexing.paused():  # after departures: views, clicks and sentiment
+                counts |= seed_report_data()
             summary = ", ".join(f"{n} {what}" for what, n in counts.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
             self.build_index()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from intranet.lib import schedule
 
 
 class Command(BaseCommand):
@@ -26,6 +29,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, host: str, port: int, quiet: bool, **options: Any) -> None:
+        if settings.SCHEDULER:
+            schedule.start()
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"Serving on http://{shown}:{port}/  (Ctrl+C stops)"))
         self.stdout.flush()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from profiles.actions import preferences
-from profiles.events import notification_text, notification_url
+from profiles.events import NOTIFICATION_RELATED, notification_text, notification_url
 from profiles.models import Follow, Notification, User
 from questions.models import Post, TaggedPost
 from questions.permissions import visible_posts
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 emailed_at__isnull=True,
                 created_at__gte=since,
             )
-            .select_related("actor__profile", "post", "answer__post")
+            .select_related(*NOTIFICATION_RELATED)
             .order_by("pk")[:50]
         )
         waiting: list[Post] = []
