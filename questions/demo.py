@@ -1538,7 +1538,9 @@ def settle_notifications() -> None:
         verb=Notification.Verb.NEW_VERSION
     ).update(created_at=Subquery(Post.objects.filter(pk=OuterRef("post_id")).values("created_at")))
     now = timezone.now()
-    for user_id in Notification.objects.values_list("recipient_id", flat=True).distinct():
+    # order_by(): the model's default ordering would make DISTINCT one row per notification.
+    recipients = Notification.objects.order_by().values_list("recipient_id", flat=True)
+    for user_id in recipients.distinct():
         keep = Notification.objects.filter(recipient_id=user_id).order_by("-created_at", "-pk")
         newest = list(keep.values_list("pk", flat=True)[:UNREAD_LEFT])
         keep.exclude(pk__in=newest).update(read_at=now)

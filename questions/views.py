@@ -418,15 +418,21 @@ def answer_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect(answer.post.get_absolute_url())
 
 
+TAG_PAGE_EXPERTS = 5
+
+
 @require_GET
 def tag_page(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     from profiles.expertise import experts_for_tag
 
     tag = get_object_or_404(Tag, slug=slug)
     page = feeds.tag_feed(request.user, tag.pk, cursor=request.GET.get("after"))
-    following = Follow.objects.filter(follower=request.user, tag=tag).exists()
-    context = {"tag": tag, "following": following, "experts": experts_for_tag(tag)}
-    context["standing"] = standards.standards_for_tag(request.user, tag.pk)
+    context: dict[str, Any] = {"tag": tag}
+    if not (request.htmx and request.GET.get("after")):  # later pages are feed cards only
+        context["following"] = Follow.objects.filter(follower=request.user, tag=tag).exists()
+        # The strongest few; "Everyone who knows about #x" links to the directory.
+        context["experts"] = experts_for_tag(tag, limit=TAG_PAGE_EXPERTS)
+        context["standing"] = standards.standards_for_tag(request.user, tag.pk)
     return _feed_response(request, page, context, "questions/tag.html")
 
 
