@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -105,29 +106,38 @@ class PersonAdmin(UserAdmin[User]):
             return f"Leaving {profile.leaving_on:%Y-%m-%d}"
         return ""
 
-    @admin.action(description="Mark selected people departed", permissions=["change"])
-    def mark_selected_departed(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        done = 0
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[User],
+        action: Callable[..., object],
+        done: str,
+    ) -> None:
+        """Apply a people action to each selected person; say which were refused and why."""
+        count = 0
         for person in queryset:
             try:
-                mark_departed(by=request.user, user=person)  # type: ignore[arg-type]
+                action(by=request.user, user=person)
             except ValidationError as error:
                 self.message_user(request, f"{person}: {' '.join(error.messages)}", messages.ERROR)
             else:
-                done += 1
-        self.message_user(request, f"Marked {done} departed (they can no longer sign in).")
+                count += 1
+        self.message_user(request, done.format(count=count))
+
+    @admin.action(description="Mark selected people departed", permissions=["change"])
+    def mark_selected_departed(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._each(
+            request,
+            queryset,
+            mark_departed,
+            "Marked {count} departed (they can no longer sign in).",
+        )
 
     @admin.action(description="Mark selected people returned", permissions=["change"])
     def mark_selected_returned(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        done = 0
-        for person in queryset:
-            try:
-                mark_returned(by=request.user, user=person)  # type: ignore[arg-type]
-            except ValidationError as error:
-                self.message_user(request, f"{person}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                done += 1
-        self.message_user(request, f"Marked {done} returned (they can sign in again).")
+        self._each(
+            request, queryset, mark_returned, "Marked {count} returned (they can sign in again)."
+        )
 
     @admin.action(description="Delete selected people (only those without content)")
     def delete_selected(

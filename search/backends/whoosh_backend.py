@@ -12,7 +12,7 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -266,14 +266,10 @@ class WhooshBackend(SearchBackend):
         )
         return set(private - allowed)  # whoosh takes a set (not a frozenset) as a mask
 
-    def _filter(self, filters: Filters) -> Any:
+    def _posting_filter(self, filters: Filters) -> Any:
+        """The filters read from postings (author, answered, dates); kind, community and tag
+        are read from the facet columns (_filtered)."""
         parts = []
-        if filters.kind:
-            parts.append(Term("kind", filters.kind))
-        if filters.tag:
-            parts.append(Term("tags", filters.tag.lower()))
-        if filters.community_id is not None:
-            parts.append(Term("community", str(filters.community_id)))
         if filters.author_id is not None:
             parts.append(Term("author", str(filters.author_id)))
         if filters.answered is not None:
@@ -397,7 +393,7 @@ class WhooshBackend(SearchBackend):
         if filters.tag:
             tag, tagsets = filters.tag.lower(), columns.tagsets
             matched = {d for d in matched if tag in tagsets[d]}
-        rest = self._filter(replace(filters, kind="", community_id=None, tag=""))
+        rest = self._posting_filter(filters)
         if rest is not None and matched:
             matched &= set(searcher.docs_for_query(rest))
         return matched
