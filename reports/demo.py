@@ -25,6 +25,7 @@ from django.utils import timezone
 from profiles.demo import DEMO_DOMAIN
 from profiles.models import User
 from questions.models import Answer, Community, Membership, Post, PostView
+from reports import summaries
 from reports.sentiment import score, score_post
 from search.models import SearchClick
 
@@ -49,6 +50,7 @@ def seed_report_data() -> dict[str, int]:
         with transaction.atomic():
             counts = _views_and_clicks(posts)
     counts["sentiments computed"] = fill_sentiment()
+    counts["summary rows"] = summaries.refresh(full=True).rows
     return counts
 
 

@@ -1,36 +1,31 @@
 """Participation, share of voice and sentiment.
 
 * Per week: active people (who posted, answered or liked anything), posters, answerers and
-  likers; posts and answers written. One GROUP BY over the UNION of (week, person, role)
-  rows of the three tables.
+  likers; posts and answers written.
 * Share of voice: who writes the range's posts and answers, by the writer's department and
   by community.
 * Sentiment: the average stored sentiment (reports.sentiment, -1..1) of posts and answers
   per month, per community and per tag (the most active ones), with the biggest changes
   from one month to the next said in words. A month needs MIN_ITEMS scored items to get a
   point: an average of two answers is noise.
+
+Everything is read through reports.summaries: the daily and weekly summaries for the days
+they hold, the live tables for the rest (today, and the days since the last refresh).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db import connection
-from django.db.models import CharField, Count, F, FloatField, QuerySet, Sum, Value
 from django.utils import timezone
 from taggit.models import Tag
 
-from profiles.models import User
-from questions.models import Answer, Community, Like, Post, TaggedPost
-from reports import charts
+from profiles.models import Department, User
+from questions.models import Community
+from reports import charts, summaries
 from reports.periods import (
     DateRange,
-    LocalDay,
-    LocalWeek,
-    day_to_date,
     month_label,
     month_of,
     week_label,
@@ -48,24 +43,6 @@ CALLOUTS = 3
 MIN_CHANGE = 0.05
 
 
-def _in(period: DateRange) -> dict[str, Any]:
-    return {"created_at__gte": period.start_at, "created_at__lt": period.end_at}
-
-
-def _posts(period: DateRange) -> QuerySet[Post]:
-    return Post.objects.alive().filter(**_in(period))
-
-
-def _answers(period: DateRange) -> QuerySet[Answer]:
-    return Answer.objects.filter(
-        deleted_at__isnull=True, post__deleted_at__isnull=True, **_in(period)
-    )
-
-
-def _likes(period: DateRange) -> QuerySet[Like]:
-    return Like.objects.filter(**_in(period))
-
-
 @dataclass(frozen=True)
 class Week:
     monday: date
@@ -77,100 +54,27 @@ class Week:
     answers: int = 0
 
 
-def weekly(period: DateRange, written: Written | None = None) -> list[Week]:
-    """Distinct people per week and role (one query), and what they wrote (from `written`,
-    read here when not given)."""
-
-    def week() -> LocalWeek:
-        return LocalWeek(LocalDay("created_at", within=period))
-
-    parts: list[QuerySet[Any]] = [
-        _posts(period).order_by().values(w=week(), u=F("author_id"), r=Value("p", CharField())),
-        _answers(period).order_by().values(w=week(), u=F("author_id"), r=Value("a", CharField())),
-        _likes(period).order_by().values(w=week(), u=F("user_id"), r=Value("l", CharField())),
-    ]
-    compiled = [part.query.sql_with_params() for part in parts]
-    # Only the compiled querysets are formatted in; every value goes as a parameter.
-    sql = (
-        "SELECT s.w, COUNT(DISTINCT s.u), "  # noqa: S608
-        "COUNT(DISTINCT CASE WHEN s.r = 'p' THEN s.u END), "
-        "COUNT(DISTINCT CASE WHEN s.r = 'a' THEN s.u END), "
-        "COUNT(DISTINCT CASE WHEN s.r = 'l' THEN s.u END) "
-        f"FROM ({' UNION '.join(part_sql for part_sql, _ in compiled)}) s GROUP BY s.w"
-    )
-    params = [param for _, part_params in compiled for param in part_params]
-    people: dict[int, tuple[int, int, int, int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for w, active, posters, answerers, likers in cursor.fetchall():
-            people[w] = (active, posters, answerers, likers)
-    per_week = (written or Written.read(period)).per_week()
+def weekly(period: DateRange, written: summaries.Tally | None = None) -> list[Week]:
+    """Distinct people per week and role, and what they wrote (from `written`, read here
+    when not given)."""
+    people = summaries.week_counts(period)
+    per_week = (written or summaries.tally(period)).weeks
     weeks = []
     for monday in period.weeks():
         w = (monday - week_to_date(0)).days // 7
-        active, posters, answerers, likers = people.get(w, (0, 0, 0, 0))
+        counts = people.get(w, summaries.WeekCounts(0, 0, 0, 0))
         weeks.append(
             Week(
                 monday,
-                active,
-                posters,
-                answerers,
-                likers,
+                counts.active,
+                counts.posters,
+                counts.answerers,
+                counts.likers,
                 per_week.get(("posts", w), 0),
                 per_week.get(("answers", w), 0),
             )
         )
     return weeks
-
-
-@dataclass
-class Written:
-    """Posts and answers per community and day, with their scored sentiment: weekly counts,
-    share of voice by community and sentiment per community all come from these two GROUP
-    BYs."""
-
-    rows: list[tuple[str, int | None, int, int, float, int]]  # kind, community, day, n, sum, scored
-
-    @classmethod
-    def read(cls, period: DateRange) -> Written:
-        rows: list[tuple[str, int | None, int, int, float, int]] = []
-        for kind, queryset, community in (
-            ("posts", _posts(period), "community_id"),
-            ("answers", _answers(period), "post__community_id"),
-        ):
-            grouped = (
-                queryset.values_list(community, LocalDay("created_at", within=period))
-                .annotate(
-                    n=Count("pk"),
-                    s=Sum("sentiment", output_field=FloatField()),
-                    scored=Count("sentiment"),
-                )
-                .order_by()
-            )
-            rows += [(kind, c, day, n, s or 0.0, scored) for c, day, n, s, scored in grouped]
-        return cls(rows)
-
-    def per_week(self) -> dict[tuple[str, int], int]:
-        weeks: dict[tuple[str, int], int] = defaultdict(int)
-        for kind, _, day, n, _, _ in self.rows:
-            weeks[(kind, (day + 3) // 7)] += n
-        return weeks
-
-    def per_community(self) -> dict[tuple[str, int | None], int]:
-        found: dict[tuple[str, int | None], int] = defaultdict(int)
-        for kind, community, _, n, _, _ in self.rows:
-            found[(kind, community)] += n
-        return found
-
-    def sentiment(self) -> Sentiment:
-        total: dict[tuple[object, date], float] = defaultdict(float)
-        items: dict[tuple[object, date], int] = defaultdict(int)
-        for _, community, day, _, s, scored in self.rows:
-            if scored:
-                key = (community, month_of(day_to_date(day)))
-                total[key] += s
-                items[key] += scored
-        return Sentiment(total, items)
 
 
 @dataclass
@@ -191,46 +95,10 @@ class Sentiment:
         return sorted({g for g, _ in self.items}, key=lambda g: -self.volume(g))
 
 
-def _sentiment(rows: list[QuerySet[Any]]) -> Sentiment:
-    total: dict[tuple[object, date], float] = defaultdict(float)
-    items: dict[tuple[object, date], int] = defaultdict(int)
-    for queryset in rows:
-        for group, day, s, n in queryset:
-            key = (group, month_of(day_to_date(day)))
-            total[key] += s or 0.0
-            items[key] += n
-    return Sentiment(total, items)
-
-
 def sentiment_by_tag(period: DateRange) -> Sentiment:
     """Sentiment per month in the range's most used tags."""
-    top = _top_tags(period)
-    posts = _posts(period).filter(sentiment__isnull=False, tagged__tag_id__in=top)
-    answers = _answers(period).filter(sentiment__isnull=False, post__tagged__tag_id__in=top)
-
-    def grouped(queryset: QuerySet[Any], key: str) -> QuerySet[Any]:
-        return (
-            queryset.values_list(key, LocalDay("created_at", within=period))
-            .annotate(s=Sum("sentiment", output_field=FloatField()), n=Count("pk"))
-            .order_by()
-        )
-
-    return _sentiment([grouped(posts, "tagged__tag_id"), grouped(answers, "post__tagged__tag_id")])
-
-
-def _top_tags(period: DateRange) -> list[int]:
-    """The tags with most posts in the range (one GROUP BY on the tag index)."""
-    return list(
-        TaggedPost.objects.filter(
-            content_object__deleted_at__isnull=True,
-            content_object__created_at__gte=period.start_at,
-            content_object__created_at__lt=period.end_at,
-        )
-        .values_list("tag_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "tag_id")
-        .values_list("tag_id", flat=True)[:TOP_GROUPS]
-    )
+    sums, scored = summaries.tag_sentiment(period, summaries.top_tags(period, TOP_GROUPS))
+    return Sentiment({k: v for k, v in sums.items()}, {k: v for k, v in scored.items()})
 
 
 def callouts(
@@ -275,11 +143,13 @@ def _community_names(ids: list[object], viewer: User) -> dict[object, str]:
 
 
 def build(period: DateRange, viewer: User) -> Report:
-    written = Written.read(period)
+    written = summaries.tally(period)
     weeks = weekly(period, written)
     months = period.months()
     report = Report(SLUG, TITLE, period)
-    by_community = written.sentiment()
+    by_community = Sentiment(
+        {k: v for k, v in written.sentiment.items()}, {k: v for k, v in written.scored.items()}
+    )
     by_tag = sentiment_by_tag(period)
     community_names = _community_names(by_community.groups(), viewer)
     tag_names = {
@@ -381,16 +251,17 @@ def _sentiment_chart(
     )
 
 
-def _voice(period: DateRange, viewer: User, written: Written) -> list[Table]:
+def _voice(period: DateRange, viewer: User, written: summaries.Tally) -> list[Table]:
     """Posts and answers by the writer's department and by community."""
-    by_department: dict[tuple[str, object], int] = {}
-    for kind, queryset in (("posts", _posts(period)), ("answers", _answers(period))):
-        grouped = queryset.values_list("author__profile__department__name").annotate(n=Count("pk"))
-        for name, n in grouped.order_by():
-            by_department[(kind, name)] = n
-    by_community: dict[tuple[str, object], int] = {
-        key: n for key, n in written.per_community().items()
+    by_department: dict[tuple[str, object], int] = {
+        key: n for key, n in written.departments.items()
     }
+    departments: dict[object, str] = dict(
+        Department.objects.filter(pk__in={key for _, key in by_department if key}).values_list(
+            "pk", "name"
+        )
+    )
+    by_community: dict[tuple[str, object], int] = {key: n for key, n in written.communities.items()}
     community_keys = list({key for _, key in by_community})
     return [
         _voice_table(
@@ -398,7 +269,10 @@ def _voice(period: DateRange, viewer: User, written: Written) -> list[Table]:
             "Share of voice by department",
             "Department",
             by_department,
-            {key: str(key or "No department") for _, key in by_department},
+            {
+                key: departments.get(key, "?") if key else "No department"
+                for _, key in by_department
+            },
         ),
         _voice_table(
             "communities",
@@ -477,23 +351,13 @@ def _sentiment_table(
     return table
 
 
-def active_people(period: DateRange) -> int:
-    """Distinct people who posted, answered or liked in the range."""
-    people = (
-        _posts(period)
-        .order_by()
-        .values("author_id")
-        .union(
-            _answers(period).order_by().values("author_id"),
-            _likes(period).order_by().values("user_id"),
-        )
-    )
-    return people.count()
-
-
 def headlines(period: DateRange) -> list[Figure]:
-    written = _posts(period).count() + _answers(period).count()
     return [
-        Figure("Active people", active_people(period), INT, "posted, answered or liked"),
-        Figure("Posts and answers", written, INT),
+        Figure(
+            "Active people",
+            summaries.active_people(period),
+            INT,
+            "posted, answered or liked",
+        ),
+        Figure("Posts and answers", summaries.tally(period).written(), INT),
     ]

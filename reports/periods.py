@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import NotSupportedError
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Expression, Func, IntegerField
+from django.db.models import Expression, FloatField, Func, IntegerField
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -186,3 +186,35 @@ class LocalWeek(Func):
         sql, params = compiler.compile(self.source_expressions[0])
         # 1970-01-01 was a Thursday: day 4 is the first Monday, in week 1.
         return f"(({sql} + 3) / 7)", list(params)
+
+
+class HoursBetween(Func):
+    """Hours from `start` to `end` (two datetime expressions) as a float, NULL when either
+    is: computed in the database, so that a report over tens of thousands of rows does not
+    turn two timestamps per row into Python datetimes only to subtract them."""
+
+    output_field = FloatField()
+
+    def __init__(self, end: Any, start: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sql(self, *args: Any, **kwargs: Any) -> tuple[str, list[Any]]:
+        raise NotSupportedError("HoursBetween supports SQLite and PostgreSQL only")
+
+    def _sides(self, compiler: SQLCompiler) -> tuple[str, str, list[Any]]:
+        end, end_params = compiler.compile(self.source_expressions[0])
+        start, start_params = compiler.compile(self.source_expressions[1])
+        return end, start, [*end_params, *start_params]
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        end, start, params = self._sides(compiler)
+        return f"((julianday({end}) - julianday({start})) * 24.0)", params
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, list[Any]]:
+        end, start, params = self._sides(compiler)
+        # EXTRACT returns numeric (Decimal in Python): a float is what callers add up.
+        return f"(CAST(EXTRACT(EPOCH FROM ({end} - {start})) AS double precision) / 3600.0)", params

@@ -19,14 +19,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
+from taggit.models import Tag
 
 from profiles.models import Department, User
 from questions.models import Answer, Community, Post, TaggedPost
 from reports import charts
-from reports.periods import DateRange, week_label, week_of
+from reports.periods import DateRange, HoursBetween, week_label, week_of
 from reports.permissions import ItemTitles
 from reports.report import Figure, Report, show
 from reports.tables import DATE, HOURS, INT, LINK, PCT, TEXT, Column, Table, percent
@@ -52,6 +53,10 @@ def _hours(start: datetime, end: datetime | None) -> float | None:
     return None if end is None else max(0.0, (end - start).total_seconds() / 3600)
 
 
+def _at_least_zero(hours: float | None) -> float | None:
+    return None if hours is None else max(0.0, hours)
+
+
 def read_questions(period: DateRange) -> list[Question]:
     first_answer = (
         Answer.objects.filter(post_id=OuterRef("pk"), deleted_at__isnull=True)
@@ -63,13 +68,17 @@ def read_questions(period: DateRange) -> list[Question]:
         Post.objects.alive()
         .questions()
         .filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
-        .annotate(first=Subquery(first_answer))
+        .annotate(
+            first=HoursBetween(Subquery(first_answer), F("created_at")),
+            accepted=HoursBetween(F("accepted_answer__created_at"), F("created_at")),
+            accepted_gone=Q(accepted_answer__deleted_at__isnull=False),
+        )
         .values_list(
             "pk",
             "created_at",
             "first",
-            "accepted_answer__created_at",
-            "accepted_answer__deleted_at",
+            "accepted",
+            "accepted_gone",
             "community_id",
             "author__profile__department_id",
         )
@@ -79,12 +88,12 @@ def read_questions(period: DateRange) -> list[Question]:
         Question(
             pk,
             asked,
-            _hours(asked, first),
-            None if accepted_deleted else _hours(asked, accepted),
+            _at_least_zero(first),
+            None if accepted_gone else _at_least_zero(accepted),
             community_id,
             department_id,
         )
-        for pk, asked, first, accepted, accepted_deleted, community_id, department_id in rows
+        for pk, asked, first, accepted, accepted_gone, community_id, department_id in rows
     ]
 
 
@@ -196,8 +205,9 @@ def build(period: DateRange, viewer: User) -> Report:
     ]
     weeks = period.weeks()
     by_week: dict[date, list[Question]] = defaultdict(list)
+    zone = timezone.get_current_timezone()
     for q in questions:
-        by_week[week_of(timezone.localdate(q.asked))].append(q)
+        by_week[week_of(q.asked.astimezone(zone).date())].append(q)
     weekly = [Stats.of(by_week.get(w, [])) for w in weeks]
     labels = [week_label(w) for w in weeks]
     report.charts = [
@@ -280,24 +290,24 @@ def _departments(questions: list[Question]) -> Table:
 def _tags(questions: list[Question], period: DateRange) -> Table:
     by_pk = {q.pk: q for q in questions}
     groups: dict[object, list[Question]] = defaultdict(list)
-    names: dict[int, str] = {}
     rows = TaggedPost.objects.filter(
         content_object__kind=Post.Kind.QUESTION,
         content_object__deleted_at__isnull=True,
         content_object__created_at__gte=period.start_at,
         content_object__created_at__lt=period.end_at,
-    ).values_list("content_object_id", "tag_id", "tag__name")
-    for post_id, tag_id, name in rows:
-        if post_id in by_pk:
-            groups[tag_id].append(by_pk[post_id])
-            names[tag_id] = name
+    ).values_list("content_object_id", "tag_id")
+    for post_id, tag_id in rows:
+        question = by_pk.get(post_id)
+        if question is not None:
+            groups[tag_id].append(question)
     top = dict(sorted(groups.items(), key=lambda item: -len(item[1]))[:TOP_TAGS])
+    names = dict(Tag.objects.filter(pk__in=list(top)).values_list("pk", "name"))
     return _breakdown(
         "tags",
         f"By tag (the {TOP_TAGS} most asked about)",
         "Tag",
         top,
-        lambda key: f"#{names[key]}",  # type: ignore[index]
+        lambda key: f"#{names[key]}",
     )
 
 

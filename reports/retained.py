@@ -8,25 +8,27 @@ a like (of their post, or of any answer of theirs), a download of their draft, a
 in search results or typeahead, and a deflection (a click on it as a similar question while
 asking: a question not asked again).
 
-Every figure is a GROUP BY in the database, driven by the (indexed) ids of former
-colleagues' content; days are folded into months in Python.
+Every figure is a GROUP BY (item, day) in the database, driven by the (indexed) ids of
+former colleagues' content; whether a use came after its person left, and the folding of
+days into months, items and people, happen in Python over those rows.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import CharField, Count, F, QuerySet, Value
+from django.db.models import CharField, Count, QuerySet, Value
 from django.utils.text import Truncator
 
 from profiles.models import User
 from questions.models import Answer, DraftDownload, Like, Post, PostView
 from reports import charts
-from reports.people import Person, departure_day, former_colleagues
-from reports.periods import DateRange, LocalDay, day_to_date, month_label, month_of
+from reports.people import UNKNOWN, Person, former_colleagues
+from reports.periods import EPOCH, DateRange, LocalDay, day_to_date, month_label, month_of
 from reports.permissions import ItemTitles
 from reports.report import Figure, Report, count
 from reports.tables import DATE, INT, LINK, PCT, TEXT, Column, Table, percent
@@ -43,37 +45,29 @@ SOURCES = {
 }
 TOP_ITEMS = 25
 TOP_PEOPLE = 100
+# Up to this many item ids are passed as a list (one index probe each); beyond it, as a
+# subquery. SQLite takes at most 32,766 parameters in a statement.
+MAX_LISTED_IDS = 30_000
 
 
 def _former() -> QuerySet[User]:
     return User.objects.filter(is_active=False)
 
 
-def authored_posts() -> QuerySet[Post]:
-    """Live posts by former colleagues (read through the author index)."""
-    return Post.objects.alive().filter(author_id__in=_former().values("pk"))
-
-
-def answered_posts() -> QuerySet[Post]:
-    """Live questions, by current colleagues, whose live accepted answer is by a former one
-    (read through the accepted-answer index)."""
-    answers = Answer.objects.filter(author_id__in=_former().values("pk"), deleted_at__isnull=True)
-    return (
-        Post.objects.alive()
-        .filter(kind=Post.Kind.QUESTION, accepted_answer_id__in=answers.values("pk"))
-        .exclude(author_id__in=_former().values("pk"))
-    )
+Owner = tuple[int, int]  # (the post shown for an item, the person whose knowledge it is)
 
 
 @dataclass(frozen=True)
 class Source:
-    """One kind of use: its rows after the person left, the path to the item (post) they
-    are about, and to the person whose knowledge it is."""
+    """One kind of use: its rows within the range about former colleagues' items (posts, or
+    answers for likes of answers), grouped by item and day; `owners` maps each item to its
+    post and person. Whether a use came after the person left is decided here, from the
+    day they left: the database only counts rows, on the use table's item index."""
 
     name: str  # a key of SOURCES, or "search": clicks and deflections, told apart by `kind`
-    rows: QuerySet[Any]
-    post: str
-    person: F
+    rows: QuerySet[Any]  # annotated with `ev`, the LocalDay of the use
+    key: str  # "post_id" or "answer_id"
+    owners: dict[int, Owner]
     kind: str = ""  # a column whose value names the use (search clicks' source)
 
     def name_of(self, kind: str | None) -> str:
@@ -81,71 +75,113 @@ class Source:
             return self.name
         return "deflections" if kind == SearchClick.Source.SIMILAR else "clicks"
 
-    def by_day(self) -> QuerySet[Any]:
-        fields: list[Any] = ["ev", self.kind or Value("", output_field=CharField())]
-        return self.rows.values_list(*fields).annotate(n=Count("pk")).order_by()
+    def uses(self, cuts: dict[int, int]) -> Iterator[tuple[int, int, str, int, int]]:
+        """(post, day, use, person, count) of uses after the person left (`cuts`: the
+        LocalDay each former colleague left on)."""
+        fields: list[Any] = [self.key, "ev", self.kind or Value("", output_field=CharField())]
+        for key, ev, kind, n in self.rows.values_list(*fields).annotate(n=Count("pk")).order_by():
+            owner = self.owners.get(key)
+            if owner is not None and ev > cuts.get(owner[1], UNKNOWN):
+                yield owner[0], ev, self.name_of(kind), owner[1], n
 
-    def by_post(self) -> QuerySet[Any]:
-        fields: list[Any] = [self.post, self.kind or Value("", output_field=CharField())]
-        return self.rows.values_list(*fields).annotate(person=self.person, n=Count("pk")).order_by()
+
+def departure_days(people: dict[int, Person]) -> dict[int, int]:
+    """The LocalDay each former colleague left on (UNKNOWN when not known)."""
+    return {pk: (p.left_on - EPOCH).days if p.left_on else UNKNOWN for pk, p in people.items()}
 
 
-def sources(period: DateRange) -> list[Source]:
-    """Every kind of use, as querysets of rows after the person left within `period`.
+@dataclass
+class Items:
+    """Former colleagues' items, read once through the author and accepted-answer indexes:
+    their live posts, the live questions whose accepted answer is theirs, and their live
+    answers (for likes of answers), each with whose knowledge it is."""
 
-    Each is filtered by the ids of the items it is about (an IN subquery the database
-    answers from the author or accepted-answer index, then probes the use table by item),
-    so the work follows the former colleagues' content, not the size of the use tables."""
-    by_day = {"day__gte": period.start, "day__lte": period.end}
-    by_time = {"created_at__gte": period.start_at, "created_at__lt": period.end_at}
+    former: list[int]
+    posts: dict[int, tuple[int, str]]  # post -> (author, kind)
+    accepted: dict[int, tuple[int, int]]  # question -> (accepted answer's author, asker)
+    answers: dict[int, tuple[int, int]]  # answer -> (post, author)
 
-    def after(queryset: QuerySet[Any], field: str, who: str, *, is_date: bool) -> QuerySet[Any]:
-        return (
-            queryset.filter(**(by_day if is_date else by_time))
-            .annotate(ev=LocalDay(field, within=period, is_date=is_date))
-            .alias(cut=departure_day(who, period))
-            .filter(ev__gt=F("cut"))
+    @classmethod
+    def read(cls) -> Items:
+        former = list(_former().values_list("pk", flat=True))
+        posts = Post.objects.alive().filter(author_id__in=former)
+        accepted = (
+            Post.objects.alive()
+            .questions()
+            .filter(accepted_answer__author_id__in=former, accepted_answer__deleted_at__isnull=True)
+        )
+        answers = Answer.objects.filter(
+            author_id__in=former, deleted_at__isnull=True, post__deleted_at__isnull=True
+        )
+        return cls(
+            former,
+            {pk: (a, k) for pk, a, k in posts.order_by().values_list("pk", "author_id", "kind")},
+            {
+                pk: (a, asker)
+                for pk, a, asker in accepted.order_by().values_list(
+                    "pk", "accepted_answer__author_id", "author_id"
+                )
+            },
+            {
+                pk: (p, a)
+                for pk, p, a in answers.order_by().values_list("pk", "post_id", "author_id")
+            },
         )
 
-    found: list[Source] = []
-    for posts, who in (
-        (authored_posts(), "post__author__"),
-        (answered_posts(), "post__accepted_answer__author__"),
-    ):
-        ids = posts.values("pk")
-        person = F(who.removesuffix("__") + "_id")  # "post__author_id"...
-        on_posts = [
-            ("views", PostView.objects.filter(post_id__in=ids), "day", True),
-            ("search", SearchClick.objects.filter(post_id__in=ids), "created_at", False),
-        ]
-        if who == "post__author__":
-            on_posts.append(
-                ("downloads", DraftDownload.objects.filter(post_id__in=ids), "day", True)
-            )
-        for name, rows, field, is_date in on_posts:
-            kind = "source" if name == "search" else ""
-            rows = after(rows, field, who, is_date=is_date)
-            found.append(Source(name, rows, "post_id", person, kind))
-    post_likes = Like.objects.filter(post_id__in=authored_posts().values("pk"))
-    answers = Answer.objects.filter(
-        author_id__in=_former().values("pk"),
-        deleted_at__isnull=True,
-        post__deleted_at__isnull=True,
+
+def sources(period: DateRange, items: Items | None = None) -> list[Source]:
+    """Every kind of use within `period` of former colleagues' items.
+
+    Each use table is probed by item id (the items are read once, by Items), so the work
+    follows the former colleagues' content, not the size of the use tables."""
+    items = items or Items.read()
+    by_day = {"day__gte": period.start, "day__lte": period.end}
+    by_time = {"created_at__gte": period.start_at, "created_at__lt": period.end_at}
+    gone = set(items.former)
+    authored = {pk: (pk, author) for pk, (author, _) in items.posts.items()}
+    # A question by a former colleague counts as theirs, not as their answerer's.
+    answered = {
+        pk: (pk, person) for pk, (person, asker) in items.accepted.items() if asker not in gone
+    }
+    answers = {pk: (post, person) for pk, (post, person) in items.answers.items()}
+
+    def ids(owners: dict[int, Owner], subquery: QuerySet[Any]) -> list[int] | QuerySet[Any]:
+        return list(owners) if len(owners) <= MAX_LISTED_IDS else subquery.values("pk")
+
+    former = items.former  # a list: the database then reads the author indexes
+    former_posts = Post.objects.alive().filter(author_id__in=former)
+    answered_posts = (
+        Post.objects.alive()
+        .questions()
+        .filter(accepted_answer__author_id__in=former, accepted_answer__deleted_at__isnull=True)
+        .exclude(author_id__in=former)
     )
-    answer_likes = Like.objects.filter(answer_id__in=answers.values("pk"))
+    former_answers = Answer.objects.filter(
+        author_id__in=former, deleted_at__isnull=True, post__deleted_at__isnull=True
+    )
+
+    def rows(model: Any, key: str, ids: Any, field: str, *, is_date: bool) -> QuerySet[Any]:
+        return model.objects.filter(
+            **{f"{key}__in": ids}, **(by_day if is_date else by_time)
+        ).annotate(ev=LocalDay(field, within=period, is_date=is_date))
+
+    found: list[Source] = []
+    for owners, subquery in ((authored, former_posts), (answered, answered_posts)):
+        post_ids = ids(owners, subquery)
+        views = rows(PostView, "post_id", post_ids, "day", is_date=True)
+        clicks = rows(SearchClick, "post_id", post_ids, "created_at", is_date=False)
+        found.append(Source("views", views, "post_id", owners))
+        found.append(Source("search", clicks, "post_id", owners, kind="source"))
+    authored_ids = ids(authored, former_posts)
+    downloads = rows(DraftDownload, "post_id", authored_ids, "day", is_date=True)
+    post_likes = rows(Like, "post_id", authored_ids, "created_at", is_date=False)
+    answer_likes = rows(
+        Like, "answer_id", ids(answers, former_answers), "created_at", is_date=False
+    )
     found += [
-        Source(
-            "likes",
-            after(post_likes, "created_at", "post__author__", is_date=False),
-            "post_id",
-            F("post__author_id"),
-        ),
-        Source(
-            "likes",
-            after(answer_likes, "created_at", "answer__author__", is_date=False),
-            "answer__post_id",
-            F("answer__author_id"),
-        ),
+        Source("downloads", downloads, "post_id", authored),
+        Source("likes", post_likes, "post_id", authored),
+        Source("likes", answer_likes, "answer_id", answers),
     ]
     return found
 
@@ -160,42 +196,14 @@ class Content:
     by_kind: Counter[str]
 
     @classmethod
-    def read(cls) -> Content:
+    def of(cls, items: Items) -> Content:
         posts: Counter[int] = Counter()
         by_kind: Counter[str] = Counter()
-        rows = (
-            Post.objects.alive()
-            .filter(author__is_active=False)
-            .values_list("author_id", "kind")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for author_id, kind, n in rows:
-            posts[author_id] += n
-            by_kind[kind] += n
-        answers = Counter(
-            dict(
-                Answer.objects.filter(
-                    author__is_active=False, deleted_at__isnull=True, post__deleted_at__isnull=True
-                )
-                .values_list("author_id")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-        )
-        accepted = Counter(
-            dict(
-                Post.objects.alive()
-                .questions()
-                .filter(
-                    accepted_answer__author__is_active=False,
-                    accepted_answer__deleted_at__isnull=True,
-                )
-                .values_list("accepted_answer__author_id")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-        )
+        for author, kind in items.posts.values():
+            posts[author] += 1
+            by_kind[kind] += 1
+        answers = Counter(author for _, author in items.answers.values())
+        accepted = Counter(author for author, _ in items.accepted.values())
         return cls(posts, answers, accepted, by_kind)
 
 
@@ -210,15 +218,20 @@ def build(period: DateRange, viewer: User) -> Report:
     by_post: dict[int, Counter[str]] = defaultdict(Counter)
     by_person: Counter[int] = Counter()
     post_person: dict[int, int] = {}
-    for source in sources(period):
-        for ev, kind, n in source.by_day():
-            by_month[month_of(day_to_date(ev))][source.name_of(kind)] += n
-        for post_id, kind, person_id, n in source.by_post():
-            by_post[post_id][source.name_of(kind)] += n
+    months_of: dict[int, date] = {}
+    people = former_colleagues()
+    cuts = departure_days(people)
+    items = Items.read()
+    for source in sources(period, items):
+        for post_id, ev, name, person_id, n in source.uses(cuts):
+            month = months_of.get(ev)
+            if month is None:
+                month = months_of[ev] = month_of(day_to_date(ev))
+            by_month[month][name] += n
+            by_post[post_id][name] += n
             by_person[person_id] += n
             post_person.setdefault(post_id, person_id)
-    content = Content.read()
-    people = former_colleagues()
+    content = Content.of(items)
     total_views = PostView.objects.filter(day__gte=period.start, day__lte=period.end).count()
 
     months = period.months()
@@ -363,9 +376,11 @@ def _people_table(people: dict[int, Person], content: Content, by_person: Counte
 
 
 def headlines(period: DateRange) -> list[Figure]:
-    """The index page's and the weekly e-mail's figures (counts only: no grouping)."""
-    uses = sum(source.rows.count() for source in sources(period))
-    former = User.objects.filter(is_active=False).count()
+    """The index page's and the weekly e-mail's figures."""
+    people = former_colleagues()
+    cuts = departure_days(people)
+    uses = sum(use[4] for source in sources(period) for use in source.uses(cuts))
+    former = len(people)
     return [
         Figure("Former colleagues", former, INT, "people who have left"),
         Figure("Uses of their knowledge", uses, INT, "after they left"),

@@ -38,6 +38,7 @@ JOBS = (
     Job("nudge_waiting_questions", timedelta(hours=1)),
     Job("recompute_expertise", timedelta(days=1)),
     Job("recompute_standards", timedelta(days=1)),
+    Job("refresh_summaries", timedelta(days=1)),
     Job("send_digests", timedelta(days=1)),
     Job("send_weekly_summary", timedelta(days=7)),
     # Reports are cached for REPORTS_CACHE_SECONDS (15 minutes by default): rebuilt just

@@ -46,6 +46,7 @@ def test_hourly_and_daily_jobs_come_round_at_their_own_pace(calls):
         "nudge_waiting_questions",
         "recompute_expertise",
         "recompute_standards",
+        "refresh_summaries",
         "send_digests",
         "warm_reports",
     ]

@@ -148,3 +148,16 @@ def test_page_shows_a_chart_and_tables_and_exports_csv(world, staff, client_for)
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Item", "Item URL", "What"]
     assert rows[1][0] in {"How do we rotate the VPN keys?", "Who owns the billing export?"}
+
+
+def test_a_use_on_the_day_of_leaving_is_not_yet_a_use_after_leaving(world, staff, make_user):
+    PostView.objects.create(
+        post=world["his_question"], user=make_user("onlooker"), day=world["left"]
+    )
+    items = {row[0].text: row for row in retained.build(last_weeks(), staff).table("items").rows}
+    assert items["How do we rotate the VPN keys?"][3] == 2  # the two views after, as before
+    PostView.objects.create(
+        post=world["his_question"], user=make_user("nextday"), day=world["left"] + timedelta(days=1)
+    )
+    items = {row[0].text: row for row in retained.build(last_weeks(), staff).table("items").rows}
+    assert items["How do we rotate the VPN keys?"][3] == 3

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from tqdm import tqdm
 
 from questions.models import Answer, Post
+from reports import summaries
 from reports.sentiment import score, score_post
 
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             Post, lambda p: score_post(p.title, p.body), ["title"], every=all, batch=batch_size
         )
         answers = self.backfill(Answer, lambda a: score(a.body), [], every=all, batch=batch_size)
+        if posts or answers:
+            summaries.refresh(full=True)  # earlier days' sentiment changed
         self.stdout.write(
             self.style.SUCCESS(f"Sentiment computed for {posts:,} posts and {answers:,} answers.")
         )

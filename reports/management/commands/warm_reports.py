@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from profiles.models import User
+from reports import summaries
 from reports.cache import cached_headlines, cached_report, report_key, visibility_key
 from reports.catalog import CATALOG, all_headlines
 from reports.periods import last_days
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, quiet: bool, **options: Any) -> None:
+        # Yesterday joins the summaries once the day has turned (a no-op otherwise).
+        summaries.refresh()
         if settings.REPORTS_CACHE_SECONDS <= 0:
             self.stdout.write("REPORTS_CACHE_SECONDS is 0: reports are not cached, nothing to do.")
             return
