@@ -57,8 +57,10 @@ def period(days: int = 60) -> DateRange:
 def test_established_standards_per_week(world):
     rows = list(Standard.objects.all())
     today = timezone.localdate()
-    weeks = [today - timedelta(days=45), today - timedelta(days=20), today - timedelta(days=7)]
-    # 45 days ago: none; 20 days ago: #helm's old standard; a week ago: #kubernetes (and
+    # 50 days ago, so that its week ends before #helm became the standard (40 days ago)
+    # whatever weekday today is.
+    weeks = [today - timedelta(days=50), today - timedelta(days=20), today - timedelta(days=7)]
+    # 50 days ago: none; 20 days ago: #helm's old standard; a week ago: #kubernetes (and
     # #helm's, demoted 3 days ago, still stood at the end of that week).
     counts = defacto.established_per_week(rows, [w - timedelta(days=w.weekday()) for w in weeks])
     assert counts[0] == 0 and counts[1] == 1
