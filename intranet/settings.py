@@ -7,8 +7,12 @@ REDIS_URL, SEARCH_BACKEND and TASK_BACKEND.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from csp.constants import NONE, SELF
 
 from intranet.lib.config import (
     ConfigError,
@@ -52,6 +56,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    "axes",
     "intranet",
     "profiles",
     "questions",
@@ -62,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns an admin sign-in lockout into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "intranet.urls"
@@ -170,6 +179,8 @@ WAITING_NUDGES_PER_DAY = env_int("WAITING_NUDGES_PER_DAY", 3)
 
 # --- Accounts -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out admin sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -295,8 +306,11 @@ USE_TZ = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
+# Served over HTTPS: on in production, off for `make run` on http://127.0.0.1:8000.
+HTTPS = env_bool("HTTPS", not DEBUG)
+if HTTPS:
     # Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=1; turn the redirect off
     # only where the proxy already redirects.
     if env_bool("SECURE_PROXY_SSL_HEADER", False):
@@ -308,12 +322,60 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Content-Security-Policy (django-csp) on every page: scripts, styles, images and
+# connections only from this site. No inline script, style or handler, and no eval anywhere
+# (templates/base.html turns off htmx's eval and injected style). 'self' also admits the
+# notifications websocket on the same host. Browsers check form-action against the redirect
+# that follows a form, so single sign-on adds its provider. CSP_IMG_SRC admits images that
+# posts embed from other hosts (e.g. an internal wiki); by default they do not load.
+_form_action = [SELF]
+if OIDC_CLIENT_ID:
+    _provider = urlsplit(env_str("OIDC_SERVER_URL"))
+    _form_action.append(f"{_provider.scheme}://{_provider.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *env_list("CSP_IMG_SRC")],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": _form_action,
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Admin sign-in throttling (django-axes; intranet.lib.admin_login). Only the admin's login
+# is watched: allauth's sign-in has its own limits (ACCOUNT_RATE_LIMITS, left at allauth's
+# defaults: 5 failures per account in 5 minutes, 10 a minute per address). After
+# ADMIN_LOGIN_FAILURES failures for one username from one address, the admin login refuses
+# that pair for ADMIN_LOGIN_LOCKOUT_MINUTES (a success resets the count; `manage.py
+# axes_reset_username <name>` lifts a lockout).
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "intranet.lib.admin_login.AdminLoginHandler"
+AXES_LOCKOUT_CALLABLE = "intranet.lib.admin_login.locked_out"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+
+# Per-person limits on writes made through the site (intranet.lib.ratelimit): (how many,
+# per how many seconds). Counted in the cache, so shared by every server process when
+# REDIS_URL is set. 0 turns a limit off.
+RATE_LIMITS = {
+    "post": (env_int("RATE_LIMIT_POSTS_PER_MINUTE", 10), 60),
+    "like": (env_int("RATE_LIMIT_LIKES_PER_MINUTE", 60), 60),
+    "upload": (env_int("RATE_LIMIT_UPLOADS_PER_HOUR", 20), 3600),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
-    # One line per task state change is noise; failures are still logged.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    # One line per task state change, or axes' banner at every start, is noise; failures
+    # (and admin sign-in failures and lockouts) are still logged.
+    "loggers": {"django_tasks": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -678,11 +678,12 @@ def delete_person(*, by: User, user: User) -> None:
     _reindex_person(pk)
 
 
-def check_deletable(*, by: User, user: User) -> None:
+def check_deletable(*, by: User, user: User, log: bool = True) -> None:
     """delete_person's preconditions, for pages that ask before deleting (the admin's
     confirmation): PermissionDenied, ValidationError, or PersonHasContent after logging the
-    refused attempt (the log row is written outside any transaction of ours, so the
-    caller's error does not take it away unless the caller rolls back)."""
+    refused attempt unless `log` is off (a page merely opened, not a deletion asked for; the
+    log row is written outside any transaction of ours, so the caller's error does not take
+    it away unless the caller rolls back)."""
     from profiles.departures import content_counts
 
     _require_staff(by)
@@ -690,7 +691,10 @@ def check_deletable(*, by: User, user: User) -> None:
         raise ValidationError("You cannot delete yourself.")
     counts = content_counts(user)
     if counts:
-        _log(by=by, user=user, action=PeopleLog.Action.DELETE_REFUSED, detail={"counts": counts})
+        if log:
+            _log(
+                by=by, user=user, action=PeopleLog.Action.DELETE_REFUSED, detail={"counts": counts}
+            )
         raise PersonHasContent(user, counts)
 
 

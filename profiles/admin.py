@@ -152,11 +152,17 @@ class PersonAdmin(UserAdmin[User]):
         return django_delete_selected(self, request, queryset)
 
     def _refusals(self, request: HttpRequest, people: list[User]) -> int:
-        """Check each person (logging refusals); show why for each refused. Returns how many."""
+        """Check each person; show why for each refused. Returns how many. Refusals are
+        logged when a deletion was asked for (a POST), not when a page was merely opened: a
+        GET must not write, or a link on another site could add log lines."""
         refused = 0
         for person in people:
             try:
-                check_deletable(by=request.user, user=person)  # type: ignore[arg-type]
+                check_deletable(
+                    by=request.user,  # type: ignore[arg-type]
+                    user=person,
+                    log=request.method == "POST",
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 refused += 1

@@ -7,8 +7,9 @@ so a private community cannot leak by one path. Hidden things are 404, never 403
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from taggit.models import Tag
 
 from profiles.models import User
 from questions.models import Answer, Community, Membership, Post, PostQuerySet
@@ -37,6 +38,17 @@ def visible_posts(user: Viewer) -> PostQuerySet:
         Q(community__isnull=True)
         | Q(community__visibility=Community.Visibility.OPEN)
         | Q(community_id__in=member_community_ids(user))
+    )
+
+
+def visible_tags(user: Viewer) -> QuerySet[Tag]:
+    """Tags as `user` may know them, each with `uses`: how many posts they may see carry it.
+    A tag only on posts they cannot see (a private community's own) is left out, so its name
+    does not leak through autocomplete; a tag on no post at all (a declared topic) stays."""
+    items = "questions_taggedpost_items"
+    seen = Q(**{f"{items}__content_object__in": visible_posts(user)})
+    return Tag.objects.annotate(uses=Count(items, filter=seen), all_uses=Count(items)).filter(
+        Q(uses__gt=0) | Q(all_uses=0)
     )
 
 

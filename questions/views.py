@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from taggit.models import Tag
 
+from intranet.lib import ratelimit
 from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import ensure_profile
 from profiles.availability import warn_away_mentions
@@ -46,6 +47,7 @@ from questions.permissions import (
     get_post_for_user,
     is_community_owner,
     visible_communities,
+    visible_tags,
 )
 
 
@@ -56,6 +58,22 @@ def _apply(form: Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _throttle(
+    request: AuthenticatedRequest, form: Form, *actions: str
+) -> ratelimit.Throttled | None:
+    """Count the write about to happen against the person's rate limits; over one, say so on
+    the form (which keeps what they typed) and return the verdict for the 429."""
+    for action in actions:
+        if verdict := ratelimit.throttle(user=request.user, action=action):
+            form.add_error(None, verdict.message)
+            return verdict
+    return None
+
+
+def _with_status(response: HttpResponse, verdict: ratelimit.Throttled | None) -> HttpResponse:
+    return ratelimit.too_many_requests(response, verdict) if verdict else response
 
 
 def _feed_response(
@@ -97,7 +115,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 def compose(request: AuthenticatedRequest) -> HttpResponse:
     """The home page's compose box: a status update or a quick question."""
     form = ComposeForm(request.POST, user=request.user)
-    if form.is_valid():
+    verdict = None
+    if form.is_valid() and not (verdict := _throttle(request, form, "post")):
         data = form.cleaned_data
         try:
             if data["kind"] == Post.Kind.QUESTION:
@@ -129,7 +148,8 @@ def compose(request: AuthenticatedRequest) -> HttpResponse:
         "tabs": feeds.TABS,
         "compose": form,
     }
-    return render(request, "questions/home.html", {**context, "page": page}, status=400)
+    response = render(request, "questions/home.html", {**context, "page": page}, status=400)
+    return _with_status(response, verdict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,7 +157,12 @@ def ask(request: AuthenticatedRequest) -> HttpResponse:
     form = QuestionForm(
         request.POST or None, user=request.user, initial={"community": request.GET.get("community")}
     )
-    if request.method == "POST" and form.is_valid():
+    verdict = None
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not (verdict := _throttle(request, form, "post"))
+    ):
         data = form.cleaned_data
         try:
             post = actions.ask_question(
@@ -152,7 +177,10 @@ def ask(request: AuthenticatedRequest) -> HttpResponse:
         else:
             warn_away_mentions(request, post=post)
             return redirect(post.get_absolute_url())
-    return render(request, "questions/ask.html", {"form": form}, status=400 if form.errors else 200)
+    response = render(
+        request, "questions/ask.html", {"form": form}, status=400 if form.errors else 200
+    )
+    return _with_status(response, verdict)
 
 
 @require_GET
@@ -236,7 +264,8 @@ def _post_context(
 def answer_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_post_for_user(request.user, pk)
     form = _answer_form(post, request.POST)
-    if form.is_valid():
+    verdict = None
+    if form.is_valid() and not (verdict := _throttle(request, form, "post")):
         try:
             answer = actions.post_answer(
                 post=post,
@@ -249,9 +278,8 @@ def answer_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             warn_away_mentions(request, post=post, answer=answer)
             return redirect(answer.get_absolute_url())
-    return render(
-        request, "questions/post_detail.html", _post_context(request, post, form), status=400
-    )
+    context = _post_context(request, post, form)
+    return _with_status(render(request, "questions/post_detail.html", context, status=400), verdict)
 
 
 @require_GET
@@ -298,6 +326,15 @@ def _targets(target: Post | Answer) -> dict[str, Any]:
 
 def _like(request: AuthenticatedRequest, target: Post | Answer, url: str) -> HttpResponse:
     liked = request.POST.get("liked") != "0"
+    if verdict := ratelimit.throttle(user=request.user, action="like"):
+        if not request.htmx:
+            return ratelimit.render_throttled(request, verdict, back_url=target.get_absolute_url())
+        # The button as it was (the click did nothing), saying why.
+        context = {"url": url, "liked": not liked, "count": target.like_count}
+        response = render(
+            request, "questions/partials/like_button.html", {**context, "error": verdict.message}
+        )
+        return ratelimit.too_many_requests(response, verdict)
     try:
         count = actions.set_like(user=request.user, liked=liked, **_targets(target))
     except ValidationError as error:
@@ -459,11 +496,7 @@ def tag_suggest(request: AuthenticatedRequest) -> JsonResponse:
     prefix = request.GET.get("q", "").strip().lstrip("#").lower()[:40]
     if not prefix:
         return JsonResponse({"results": []})
-    tags = (
-        Tag.objects.filter(name__startswith=prefix)
-        .annotate(uses=Count("questions_taggedpost_items"))
-        .order_by("-uses", "name")[:8]
-    )
+    tags = visible_tags(request.user).filter(name__startswith=prefix).order_by("-uses", "name")[:8]
     return JsonResponse(
         {
             "results": [
@@ -563,7 +596,12 @@ def share_draft(request: AuthenticatedRequest) -> HttpResponse:
         upload_errors=_upload_errors(request),
         initial={"community": request.GET.get("community")},
     )
-    if request.method == "POST" and form.is_valid():
+    verdict = None
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not (verdict := _throttle(request, form, "post", "upload"))
+    ):
         data = form.cleaned_data
         try:
             post = actions.share_draft(
@@ -582,9 +620,10 @@ def share_draft(request: AuthenticatedRequest) -> HttpResponse:
             return redirect(post.get_absolute_url())
     if request.method == "POST":
         messages.error(request, "Your draft was not shared: see the messages below.")
-    return render(
+    response = render(
         request, "questions/draft_new.html", {"form": form}, status=400 if form.errors else 200
     )
+    return _with_status(response, verdict)
 
 
 @require_POST
@@ -593,7 +632,8 @@ def draft_version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
     if not post.is_draft or not can_edit_post(request.user, post):
         raise Http404("No such draft.")
     form = VersionForm(request.POST, request.FILES, upload_errors=_upload_errors(request))
-    if form.is_valid():
+    verdict = None
+    if form.is_valid() and not (verdict := _throttle(request, form, "upload")):
         upload = form.cleaned_data["file"]
         try:
             version = actions.upload_version(
@@ -610,7 +650,7 @@ def draft_version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
             return redirect(post.get_absolute_url() + "#versions")
     messages.error(request, "The new version was not uploaded: see the message below.")
     context = _post_context(request, post, version_form=form)
-    return render(request, "questions/post_detail.html", context, status=400)
+    return _with_status(render(request, "questions/post_detail.html", context, status=400), verdict)
 
 
 @require_POST

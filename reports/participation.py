@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
-from taggit.models import Tag
 
 from profiles.models import Department, User
 from questions.models import Community
@@ -32,6 +31,7 @@ from reports.periods import (
     week_to_date,
 )
 from reports.permissions import ItemTitles
+from reports.permissions import tag_names as names_of_tags
 from reports.report import Figure, Report
 from reports.tables import DATE, INT, PCT, SCORE, TEXT, Column, Table, percent
 
@@ -152,9 +152,11 @@ def build(period: DateRange, viewer: User) -> Report:
     )
     by_tag = sentiment_by_tag(period)
     community_names = _community_names(by_community.groups(), viewer)
-    tag_names = {
-        pk: f"#{name}"
-        for pk, name in Tag.objects.filter(pk__in=by_tag.groups()).values_list("pk", "name")
+    tag_names: dict[object, str] = {
+        pk: name
+        for pk, name in names_of_tags(
+            viewer, [g for g in by_tag.groups() if isinstance(g, int)]
+        ).items()
     }
     active = [w.active for w in weeks if w.active]
     report.figures = [

@@ -4,7 +4,8 @@
 What a staff member sees of private communities: every number counts everything (staff are
 the company's trusted admins, and a count reveals no content), but an item's title and link
 from a private community are shown only to members of that community; others read
-"An item in a private community".
+"An item in a private community". Likewise a tag used only inside private communities the
+reader is not in is not named.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
+from taggit.models import Tag
 
 from profiles.models import User
-from questions.models import Community, Membership
+from questions.models import Community, Membership, TaggedPost
+from questions.permissions import visible_posts
 from reports.tables import Link
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -65,3 +68,16 @@ class ItemTitles:
         if not self.may_see(community_id):
             return Link(PRIVATE_ITEM)
         return Link(title, url)
+
+
+def tag_names(viewer: User, ids: list[int]) -> dict[int, str]:
+    """ "#name" for each tag of `ids` the viewer may know (on at least one post they can
+    see, as questions.permissions.visible_tags decides for autocomplete), else "Private tag
+    <id>" (two queries)."""
+    seen = set(
+        TaggedPost.objects.filter(tag_id__in=ids, content_object__in=visible_posts(viewer))
+        .values_list("tag_id", flat=True)
+        .distinct()
+    )
+    names = dict(Tag.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {pk: f"#{names[pk]}" if pk in seen else f"Private tag {pk}" for pk in ids if pk in names}

@@ -22,13 +22,12 @@ from datetime import date, datetime
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
-from taggit.models import Tag
 
 from profiles.models import Department, User
 from questions.models import Answer, Community, Post, TaggedPost
 from reports import charts
 from reports.periods import DateRange, HoursBetween, week_label, week_of
-from reports.permissions import ItemTitles
+from reports.permissions import ItemTitles, tag_names
 from reports.report import Figure, Report, show
 from reports.tables import DATE, HOURS, INT, LINK, PCT, TEXT, Column, Table, percent
 
@@ -240,7 +239,7 @@ def build(period: DateRange, viewer: User) -> Report:
     report.tables = [
         week_table,
         _communities(questions, viewer),
-        _tags(questions, period),
+        _tags(questions, period, viewer),
         _departments(questions),
         _oldest_unanswered(questions, viewer),
     ]
@@ -287,7 +286,7 @@ def _departments(questions: list[Question]) -> Table:
     )
 
 
-def _tags(questions: list[Question], period: DateRange) -> Table:
+def _tags(questions: list[Question], period: DateRange, viewer: User) -> Table:
     by_pk = {q.pk: q for q in questions}
     groups: dict[object, list[Question]] = defaultdict(list)
     rows = TaggedPost.objects.filter(
@@ -301,13 +300,13 @@ def _tags(questions: list[Question], period: DateRange) -> Table:
         if question is not None:
             groups[tag_id].append(question)
     top = dict(sorted(groups.items(), key=lambda item: -len(item[1]))[:TOP_TAGS])
-    names = dict(Tag.objects.filter(pk__in=list(top)).values_list("pk", "name"))
+    names = tag_names(viewer, [int(pk) for pk in top if isinstance(pk, int)])
     return _breakdown(
         "tags",
         f"By tag (the {TOP_TAGS} most asked about)",
         "Tag",
         top,
-        lambda key: f"#{names[key]}",
+        lambda key: names.get(key, "?") if isinstance(key, int) else "?",
     )
 
 

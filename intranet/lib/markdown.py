@@ -11,6 +11,7 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 
 # A handle: word characters, dots, pluses and hyphens, not ending in punctuation, so that
@@ -24,10 +25,12 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
-    "th": {"style"},
-    "td": {"style"},
     "code": {"class"},
 }
+# Table columns are aligned by class, not by a style attribute, which the
+# Content-Security-Policy would block.
+ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+ALLOWED_ATTRIBUTE_VALUES = {"th": {"class": ALIGN_CLASSES}, "td": {"class": ALIGN_CLASSES}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -58,10 +61,20 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _align_by_class(state: StateCore) -> None:
+    """Turn markdown-it's `style="text-align:right"` on table cells into `class="align-right"`."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            style = token.attrs.pop("style", None)
+            if isinstance(style, str) and style.startswith("text-align:"):
+                token.attrs["class"] = "align-" + style.removeprefix("text-align:")
+
+
 def _build() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     md.enable(["linkify", "table", "strikethrough"])
     md.inline.ruler.before("emphasis", "mention", _mention_rule)
+    md.core.ruler.push("align_by_class", _align_by_class)
     return md
 
 
@@ -83,10 +96,14 @@ def render_markdown(text: str, *, mention_urls: Mapping[str, str] | None = None)
 
 
 def sanitize_html(html: str) -> str:
+    # The sanitizer needs valid UTF-8: a lone surrogate (from a JSON body or an import, never
+    # from a form) becomes "?" rather than an error.
+    html = html.encode("utf-8", "replace").decode("utf-8")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener",
         strip_comments=True,

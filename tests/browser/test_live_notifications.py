@@ -42,7 +42,8 @@ def test_mention_reaches_the_other_browser_without_reload(chromium, server):
         if ken.get_by_role("button", name="Mark all as read").count():
             ken.get_by_role("button", name="Mark all as read").click()
         ken.goto(server + "/")
-        ken.wait_for_function("document.getElementById('bell-count').hidden")
+        # Locator waits, not wait_for_function: its polling evals, which the policy forbids.
+        ken.locator("#bell-count").wait_for(state="hidden")
         ken.evaluate("window.__marker = 'no reload'")
 
         maria.locator("#id_body").fill("Could you look at the release checklist, @ken?")
@@ -68,9 +69,9 @@ def test_reading_in_one_tab_lowers_the_count_in_the_other(chromium, server):
         first.goto(server + "/notifications/")
         if not first.get_by_role("button", name="Mark all as read").count():
             pytest.fail("the demo gives aisha unread notifications")
-        second.wait_for_function("!document.getElementById('bell-count').hidden")
+        second.locator("#bell-count").wait_for(state="visible")
         first.get_by_role("button", name="Mark all as read").click()
-        second.wait_for_function("document.getElementById('bell-count').hidden", timeout=5_000)
+        second.locator("#bell-count").wait_for(state="hidden", timeout=5_000)
     finally:
         context.close()
 

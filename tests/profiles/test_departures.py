@@ -287,8 +287,12 @@ def test_admin_refuses_to_delete_a_person_with_content(make_user, client_for, ex
     text = response.content.decode()
     assert "Ken Okafor has 2 posts, 1 answer" in text and "cannot be deleted" in text
     assert response.redirect_chain[0][0] == f"/admin/profiles/user/{ken.pk}/change/"
+    # Opening the page writes nothing (a GET could come from a link on another site)...
+    assert not PeopleLog.objects.filter(user=ken).exists()
     client.post(url, {"post": "yes"})
     assert User.objects.filter(pk=ken.pk).exists() and content_rows(ken) == before
+    # ...asking for the deletion is logged as refused.
+    assert PeopleLog.objects.get(user=ken).action == "delete_refused"
 
 
 def test_admin_bulk_delete_deletes_nobody_when_one_has_content(
