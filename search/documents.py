@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 
 from profiles.models import User
-from questions.models import Answer, Post
+from questions.models import Answer, Community, Post
 
 PERSON = "person"
 KINDS = ("question", "status", "draft", PERSON)
@@ -48,6 +48,17 @@ class Document:
     @property
     def pk(self) -> int:
         return int(self.key.split(":", 1)[1])
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """A document as far as visibility goes: its key, its community (0: none) and whether
+    only that community's members may find it. Integrity checks compare the index's entries
+    with expected_entries()."""
+
+    key: str
+    community_id: int = 0
+    private: bool = False
 
 
 def post_key(pk: int) -> str:
@@ -185,6 +196,24 @@ def all_document_keys(batch: int = 500) -> Iterator[list[str]]:
         yield [post_key(pk) for pk in ids]
     for ids in _id_batches(User.objects.all(), batch):
         yield [person_key(pk) for pk in ids]
+
+
+def expected_entries() -> dict[str, IndexEntry]:
+    """Every document the index should hold, by key, with the visibility post_documents and
+    person_documents give it; three queries whatever the number of rows."""
+    private = set(
+        Community.objects.filter(visibility=Community.Visibility.PRIVATE).values_list(
+            "pk", flat=True
+        )
+    )
+    entries = {}
+    for pk, community_id in Post.objects.alive().order_by().values_list("pk", "community_id"):
+        key = post_key(pk)
+        entries[key] = IndexEntry(key, community_id or 0, community_id in private)
+    for pk in User.objects.order_by().values_list("pk", flat=True):
+        key = person_key(pk)
+        entries[key] = IndexEntry(key)
+    return entries
 
 
 def count_documents() -> int:

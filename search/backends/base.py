@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from search.documents import Document
+from search.documents import Document, IndexEntry
 from search.query import Filters, ParsedQuery
 
 
@@ -70,6 +70,11 @@ class SearchBackend(ABC):
     @abstractmethod
     def keys(self) -> Iterator[str]:
         """Every key in the index (integrity checks)."""
+
+    @abstractmethod
+    def entries(self) -> Iterator[IndexEntry]:
+        """Every document in the index with the community and privacy it was indexed with
+        (integrity checks: a stale privacy flag shows a document to the wrong people)."""
 
     @abstractmethod
     def count(self) -> int: ...

@@ -34,7 +34,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from search.backends.base import Audience, Candidate, Candidates, SearchBackend, SearchUnavailable
-from search.documents import Document
+from search.documents import Document, IndexEntry
 from search.models import SearchEntry
 from search.query import Filters, ParsedQuery, words_of
 
@@ -303,6 +303,12 @@ class PostgresBackend(SearchBackend):
     def keys(self) -> Iterator[str]:
         with self._database("The search index cannot be read right now."):
             found = list(SearchEntry.objects.values_list("key", flat=True))
+        yield from found
+
+    def entries(self) -> Iterator[IndexEntry]:
+        with self._database("The search index cannot be read right now."):
+            rows = SearchEntry.objects.values_list("key", "community_id", "private")
+            found = [IndexEntry(key, community, private) for key, community, private in rows]
         yield from found
 
     def count(self) -> int:

@@ -23,7 +23,7 @@ from whoosh.query import And, Or, Phrase, Term
 from whoosh.query import Every as WhooshEvery
 
 from search.backends.base import Audience, Candidate, Candidates, SearchBackend, SearchUnavailable
-from search.documents import Document
+from search.documents import Document, IndexEntry
 from search.highlight import snowball
 from search.query import STOP_WORDS, Filters, ParsedQuery
 
@@ -452,6 +452,17 @@ class WhooshBackend(SearchBackend):
         searcher = self._reader()
         for fields_ in searcher.all_stored_fields():
             yield fields_["key"]
+
+    def entries(self) -> Iterator[IndexEntry]:
+        searcher = self._reader()
+        if not searcher.doc_count_all():  # an empty index has no columns
+            return
+        communities = self._columns(searcher).communities
+        private = self._docs(searcher, "private", "true")
+        for reader, offset in searcher.reader().leaf_readers():
+            for docnum, stored in reader.iter_docs():
+                number = offset + docnum
+                yield IndexEntry(stored["key"], int(communities[number] or 0), number in private)
 
     def count(self) -> int:
         return int(self._reader().doc_count())

@@ -14,7 +14,14 @@ from django.utils import timezone
 from search.backends.base import Audience, Candidates, SearchBackend, SearchUnavailable
 from search.backends.postgres_backend import PostgresBackend
 from search.backends.whoosh_backend import WhooshBackend
-from search.documents import PERSON, Document, documents_for_keys, person_key, post_key
+from search.documents import (
+    PERSON,
+    Document,
+    IndexEntry,
+    documents_for_keys,
+    person_key,
+    post_key,
+)
 from search.query import Filters, parse
 from search.service import audience_for
 
@@ -104,6 +111,19 @@ def test_index_count_keys_remove_and_clear(backend):
     assert backend.count() == 0
     assert list(reopened(backend).keys()) == []
     assert find(reopened(backend), "rollout").total == 0
+
+
+def test_entries_list_each_document_with_the_visibility_it_was_indexed_with(backend):
+    assert list(backend.entries()) == []
+    backend.index([doc(1, "Open"), doc(2, "Team", community_id=7), person(3, "Rita", "rita")])
+    backend.index([doc(4, "Secret", community_id=SECRET, private=True)])
+    backend.index([doc(2, "Team, now private", community_id=7, private=True)])
+    backend.remove(["post:1"])
+    assert sorted(reopened(backend).entries(), key=lambda e: e.key) == [
+        IndexEntry("person:3"),
+        IndexEntry("post:2", 7, True),
+        IndexEntry("post:4", SECRET, True),
+    ]
 
 
 def test_an_empty_index_answers_every_time(request, backend):
