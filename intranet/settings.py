@@ -54,11 +54,13 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "taggit",
     "django_htmx",
+    # Before django_tasks_db, so that its db_worker command is ours (it first requeues what a
+    # killed worker left running: intranet/management/commands/db_worker.py).
+    "intranet",
     "django_tasks",
     "django_tasks_db",
     "csp",
     "axes",
-    "intranet",
     "profiles",
     "questions",
     "search",
@@ -114,7 +116,8 @@ CHANNEL_LAYERS: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage degrades the cache (misses, dropped writes), never the pages.
+            "BACKEND": "intranet.lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "intranet",
         }

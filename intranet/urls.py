@@ -4,6 +4,8 @@ from django.urls import include, path
 from intranet import views
 from profiles import views as profiles_views
 
+handler500 = "intranet.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
