@@ -44,7 +44,12 @@ def test_a_batch_interrupted_by_killing_the_worker_is_indexed_after_a_restart(tm
     manage("shell", "-c", WRITE_POSTS, env=env)
     assert "READY" in task_statuses(db)
 
-    worker = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1"]
+    # No autoreloader (on by default with DEBUG): it runs the worker in a child process that
+    # killing the parent would not reach.
+    worker = [
+        *[sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload"],
+        *["--interval", "0.1"],
+    ]
     first = subprocess.Popen(
         worker, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from channels.layers import get_channel_layer
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
 pytestmark = pytest.mark.services
@@ -22,7 +23,7 @@ def test_database_is_postgresql(db):
 def test_cache_is_redis():
     key = f"probe-{uuid.uuid4()}"
     cache = caches["default"]
-    assert type(cache).__name__ == "RedisCache"
+    assert isinstance(cache, RedisCache)
     cache.set(key, "value", 30)
     assert cache.get(key) == "value"
 
