@@ -16,6 +16,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+from bench.results import Row, configuration
+
 TARGET_P95_MS = 50.0
 
 
@@ -38,30 +40,41 @@ def time_requests(get: Callable[[], int], count: int, warmup: int = 10) -> list[
     return timings
 
 
-def main() -> None:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--answers", type=int, default=300_000)
     parser.add_argument("--people", type=int, default=5_000)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page")
-    args = parser.parse_args()
+    return parser
 
+
+def prepare_database(*, posts: int, answers: int, people: int) -> None:
+    """Migrate, collect static files (DEBUG is off: hashed names) and seed if the database
+    holds fewer posts than asked."""
     from django.core.management import call_command
+
+    from bench.seed_large import seed
+    from questions.models import Post
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if Post.objects.count() < posts:
+        seed(posts=posts, answers=answers, people=people, progress=True)
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    """Seed if needed, time each page, print the table; return the figures."""
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from taggit.models import Tag
 
-    from bench.seed_large import seed
     from profiles.models import Follow, User
     from questions.models import Post
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: hashed names
-    if Post.objects.count() < args.posts:
-        seed(posts=args.posts, answers=args.answers, people=args.people, progress=True)
-
+    prepare_database(posts=args.posts, answers=args.answers, people=args.people)
     viewer = (
         User.objects.annotate(n=Count("following")).filter(n__gt=0).order_by("-n", "pk").first()
         or User.objects.order_by("pk").first()
@@ -76,19 +89,30 @@ def main() -> None:
         raise SystemExit("the database has no people, questions or tags to measure")
     client = Client()
     client.force_login(viewer)
-    pages = {
-        "home feed (my network)": "/",
-        "home feed (all company)": "/?tab=all",
-        f"question page ({question.answer_count} answers)": question.get_absolute_url(),
-        f"tag page (#{tag.name}, {getattr(tag, 'n', 0)} posts)": f"/tags/{tag.slug}/",
-    }
+    follows = Follow.objects.filter(follower=viewer).count()
+    # (name, as printed, what varies with the data, url): names stay the same in every
+    # configuration, so that the report can set them side by side.
+    answers = f"{question.answer_count} answers"
+    tagged = f"#{tag.name}, {getattr(tag, 'n', 0)} posts"
+    pages = [
+        ("home feed (my network)", "home feed (my network)", "", "/"),
+        ("home feed (all company)", "home feed (all company)", "", "/?tab=all"),
+        (
+            "question page (most answers)",
+            f"question page ({answers})",
+            answers,
+            question.get_absolute_url(),
+        ),
+        ("tag page (most used tag)", f"tag page ({tagged})", tagged, f"/tags/{tag.slug}/"),
+    ]
     print(
         f"{connection.vendor}: {Post.objects.count():,} posts, "
-        f"{User.objects.count():,} people; viewer follows "
-        f"{Follow.objects.filter(follower=viewer).count()} people/tags"
+        f"{User.objects.count():,} people; viewer follows {follows} people/tags"
     )
     print(f"{'page':<44} {'queries':>7} {'median ms':>10} {'p95 ms':>8} {'p95/target':>11}")
-    for name, url in pages.items():
+    config = configuration()
+    rows = []
+    for name, label, detail, url in pages:
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         query_count = len(queries.captured_queries)  # read now: a new connection clears the log
@@ -97,11 +121,18 @@ def main() -> None:
             return int(client.get(url).status_code)
 
         timings = time_requests(fetch, args.requests)
-        p95 = percentile(timings, 0.95)
+        median, p95 = statistics.median(timings), percentile(timings, 0.95)
         print(
-            f"{name:<44} {query_count:>7} {statistics.median(timings):>10.1f} "
-            f"{p95:>8.1f} {p95 / TARGET_P95_MS:>10.2f}x"
+            f"{label:<44} {query_count:>7} {median:>10.1f} {p95:>8.1f} "
+            f"{p95 / TARGET_P95_MS:>10.2f}x"
         )
+        extra = ", ".join(filter(None, [detail, f"{query_count} queries"]))
+        rows.append(Row("feed", name, config, median, p95, TARGET_P95_MS, "ms", extra))
+    return rows
+
+
+def main() -> None:
+    run(build_parser().parse_args())
 
 
 if __name__ == "__main__":

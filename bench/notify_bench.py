@@ -48,7 +48,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench.results import Row, configuration
+
 MENTIONS_PER_POST = 10
+# The targets: steady notifications within 50 ms at p95 and 200 ms at p99, none lost.
+STEADY_P95_TARGET_MS = 50.0
+STEADY_P99_TARGET_MS = 200.0
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -404,7 +409,7 @@ def _warm_and_wait(_: int) -> int:
 # --- The benchmark ----------------------------------------------------------------------
 
 
-def main() -> None:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sockets", type=int, default=200)
     parser.add_argument("--rate", type=float, default=20, help="mentioning posts a second")
@@ -433,21 +438,28 @@ def main() -> None:
         default=0,
         help="burst posts per transaction (default: each worker's share in one transaction)",
     )
-    args = parser.parse_args()
-    redis = bool(os.environ.get("REDIS_URL"))
-    if args.servers > 1 and not redis:
-        raise SystemExit("several server processes share notifications only through REDIS_URL")
-    if args.post_via == "action" and not redis:
-        raise SystemExit("--post-via action reaches the servers' sockets only through REDIS_URL")
+    return parser
 
-    from django.conf import settings  # bench/__init__ has set Django up (DEBUG off)
+
+def signed_in_session(user: Any) -> str:
+    """A session key signed in as `user`, stored in the database as a sign-in would leave it
+    (much faster than the sign-in form, which hashes a password per person)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
 
-    from profiles import demo
-    from profiles.models import User
-    from tests.support.server import served
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    # ModelBackend, not AUTHENTICATION_BACKENDS[0]: that one only guards sign-ins and
+    # cannot load a session's user.
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return str(store.session_key)
+
+
+def scratch_var_dir() -> Path:
+    """VAR_DIR, which servers started here share with this process; refuses the one in use."""
+    from django.conf import settings
 
     var_dir = Path(settings.VAR_DIR)
     if var_dir == Path(settings.BASE_DIR) / "var":
@@ -455,24 +467,60 @@ def main() -> None:
             "run it on a scratch folder the servers share, e.g. VAR_DIR=/tmp/notify-bench "
             "(it adds people, posts and sessions; with DATABASE_URL, use a scratch database)"
         )
-    database_url = os.environ.get("DATABASE_URL", "")
-    server_env = {"DEBUG": "0", **({"DATABASE_URL": database_url} if database_url else {})}
-    database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    return var_dir
+
+
+def database_env() -> dict[str, str]:
+    """What a server started here needs to use this process's database and search backend
+    (tests.support.server leaves both out, for servers on their own SQLite file)."""
+    return {
+        name: os.environ[name]
+        for name in ("DATABASE_URL", "SEARCH_BACKEND")
+        if os.environ.get(name)
+    }
+
+
+@dataclass(frozen=True)
+class Phase:
+    """What one phase measured: latency from commit to first receipt, in ms."""
+
+    name: str
+    notifications: int
+    seconds: float  # to write (HTTP) or commit (action) them all
+    via: str
+    latencies: list[float]
+    counts: Counts
+    sockets_closed: int
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    """Serve, open the sockets, run the phases and print them; return the figures."""
+    redis = bool(os.environ.get("REDIS_URL"))
+    if args.servers > 1 and not redis:
+        raise SystemExit("several server processes share notifications only through REDIS_URL")
+    if args.post_via == "action" and not redis:
+        raise SystemExit("--post-via action reaches the servers' sockets only through REDIS_URL")
+
+    from django.core.management import call_command
+
+    from profiles import demo
+    from profiles.models import User
+    from tests.support.server import served
+
+    var_dir = scratch_var_dir()
+    # The rate limit would refuse the one poster's 20 posts a second: it is not what is
+    # measured here.
+    server_env = {"DEBUG": "0", "RATE_LIMIT_POSTS_PER_MINUTE": "0", **database_env()}
+    database = (
+        "PostgreSQL" if server_env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    )
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG is off
     demo.seed(people=args.sockets + 1, progress=lambda n: None)
-    people = list(User.objects.order_by("pk")[: args.sockets + 1])
+    # Former colleagues cannot sign in, so their sockets would be refused.
+    people = list(User.objects.filter(is_active=True).order_by("pk")[: args.sockets + 1])
     poster, recipients = people[0], people[1:]
-
-    def session_for(user: User) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return str(store.session_key)
-
-    sessions = {u.pk: session_for(u) for u in people}
+    sessions = {u.pk: signed_in_session(u) for u in people}
     csrf = "b" * 32
     layer = "Redis" if redis else "in-memory"
     burst_via = "action" if redis else "http"
@@ -494,7 +542,65 @@ def main() -> None:
             for i in range(args.servers)
         ]
         bench = Bench(args, urls, poster, recipients, sessions, csrf, poster_pool)
-        asyncio.run(bench.run_phases())
+        phases, whole_run = asyncio.run(bench.run_phases())
+    return rows_of(phases, whole_run, args, layer=layer)
+
+
+def rows_of(
+    phases: list[Phase], whole_run: Counts, args: argparse.Namespace, *, layer: str
+) -> list[Row]:
+    """The report's rows: per phase p50/p95 (the steady phase against its targets), and the
+    notifications lost over the whole run."""
+    config = configuration()
+    servers = f"{args.servers} {args.server} process(es), {layer} channel layer"
+    rows = []
+    for phase in phases:
+        p50, p95 = percentile(phase.latencies, 0.5), percentile(phase.latencies, 0.95)
+        p99 = percentile(phase.latencies, 0.99)
+        detail = (
+            f"{phase.notifications:,} notifications via {phase.via} in {phase.seconds:.1f} s; "
+            f"p99 {p99:.1f} ms, max {max(phase.latencies, default=0):.1f} ms; "
+            f"pushes missed {phase.counts.pushes_missed} (recovered {phase.counts.recovered}), "
+            f"lost {phase.counts.missing}; sockets closed {phase.sockets_closed}; {servers}"
+        )
+        steady = phase.name == "steady"
+        target = STEADY_P95_TARGET_MS if steady else None
+        rows.append(Row("notify", f"{phase.name} delivery", config, p50, p95, target, "ms", detail))
+        if steady:
+            rows.append(
+                Row(
+                    "notify",
+                    "steady delivery, p99",
+                    config,
+                    None,
+                    None,
+                    STEADY_P99_TARGET_MS,
+                    "ms",
+                    f"{args.rate:g} posts a second for {args.seconds:g} s",
+                    judged="p99",
+                    value=p99,
+                )
+            )
+    rows.append(
+        Row(
+            "notify",
+            "notifications lost (whole run)",
+            config,
+            None,
+            None,
+            0,
+            "notifications",
+            f"of {whole_run.expected:,} written; duplicate frames ignored "
+            f"{whole_run.duplicates}, resyncs asked {whole_run.resyncs}",
+            judged="lost",
+            value=whole_run.missing,
+        )
+    )
+    return rows
+
+
+def main() -> None:
+    run(build_parser().parse_args())
 
 
 class Bench:
@@ -601,7 +707,7 @@ class Bench:
 
     async def phase(
         self, clients: list[Client], name: str, posts: int, rate: float | None, via: str
-    ) -> None:
+    ) -> Phase:
         args = self.args
         first = await self.last_notification_id()
         before = Counts.of(clients, {})
@@ -656,8 +762,10 @@ class Bench:
                 f"{'':<10} (burst through HTTP: the in-memory layer lives in the server "
                 "process, which the benchmark cannot push into)"
             )
+        return Phase(name, len(rows), took, via, latencies, counts, closed)
 
-    async def run_phases(self) -> None:
+    async def run_phases(self) -> tuple[list[Phase], Counts]:
+        """The phases, and what arrived of the whole run's rows after the catch-up."""
         args = self.args
         start_id = await self.last_notification_id()
         clients = [Client(u.pk, self.sessions[u.pk], start_id) for u in self.recipients]
@@ -670,10 +778,14 @@ class Bench:
 
         via = args.post_via
         burst_via = "action" if os.environ.get("REDIS_URL") else "http"
-        await self.phase(clients, "steady", int(args.rate * args.seconds), args.rate, via)
+        phases = [
+            await self.phase(clients, "steady", int(args.rate * args.seconds), args.rate, via)
+        ]
         await asyncio.sleep(args.idle)
-        await self.phase(clients, "after-idle", 20, args.rate, via)
-        await self.phase(clients, "burst", args.burst // MENTIONS_PER_POST, None, burst_via)
+        phases.append(await self.phase(clients, "after-idle", 20, args.rate, via))
+        phases.append(
+            await self.phase(clients, "burst", args.burst // MENTIONS_PER_POST, None, burst_via)
+        )
 
         # Catch-up: every socket reconnects and says hello with its last_id (the id up to
         # which it has everything, not the highest it has seen); every row of the run must
@@ -706,6 +818,7 @@ class Bench:
             f"catch-up: {len(rows)} notifications in the database, {at_reconnect} received "
             f"at reconnect ({again} duplicate frames then); whole run: {counts}"
         )
+        return phases, counts
 
 
 if __name__ == "__main__":

@@ -25,14 +25,15 @@ import time
 import uuid
 from collections import Counter
 
-from bench.feed_bench import percentile, time_requests
+from bench.feed_bench import percentile, prepare_database, time_requests
+from bench.results import Row, configuration
 
 PAGE_TARGET_MS = 60.0
 TYPEAHEAD_TARGET_MS = 30.0
 FRESH_TARGET_MS = 2000.0
 
 
-def main() -> None:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--answers", type=int, default=300_000)
@@ -40,16 +41,18 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per query")
     parser.add_argument("--fresh", type=int, default=20, help="freshness samples")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index first")
-    args = parser.parse_args()
+    return parser
 
+
+def run(args: argparse.Namespace) -> list[Row]:
+    """Seed and (re)build the index if needed, time each query and freshness, print the
+    table; return the figures."""
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from taggit.models import Tag
 
-    from bench.seed_large import seed
     from intranet.lib.tasks import wait_for_tasks
     from profiles.models import User
     from questions import actions
@@ -58,10 +61,9 @@ def main() -> None:
     from search.backend import get_backend
     from search.query import STOP_WORDS, Filters, words_of
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    if Post.objects.count() < args.posts:
-        seed(posts=args.posts, answers=args.answers, people=args.people, progress=True)
+    prepare_database(posts=args.posts, answers=args.answers, people=args.people)
+    config = configuration()
+    rows = []
     backend = get_backend()
     expected = indexing.expected_count()
     health = backend.health()
@@ -72,7 +74,9 @@ def main() -> None:
         with tqdm(total=expected, desc="Index build", unit="doc") as bar:
             built = indexing.rebuild(progress=bar.update)
         took = time.monotonic() - started
+        speed = f"{built:,} documents, {built / took:,.0f} docs/s"
         print(f"index build: {built:,} documents in {took:.1f} s ({built / took:,.0f} docs/s)")
+        rows.append(Row("search", "index build", config, took, took, None, "s", speed))
 
     rng = random.Random(7)  # benchmark sampling, not secrets
     sample = list(
@@ -96,23 +100,28 @@ def main() -> None:
         f"{connection.vendor} + {settings.SEARCH_BACKEND}: {Post.objects.count():,} posts, "
         f"{backend.count():,} documents in the index"
     )
+    # name: (what varies with the data, url, parameters, target). The names stay the same
+    # in every configuration (the words drawn from the data need not), so that the report can
+    # set them side by side.
     queries = {
-        f"common term ({common}, {counts[common]} of 5,000 sampled titles)": (
+        "common term": (
+            f"{common}, {counts[common]} of {len(sample):,} sampled titles",
             "/search/",
             {"q": common},
             PAGE_TARGET_MS,
         ),
-        f"rare term ({rare})": ("/search/", {"q": rare}, PAGE_TARGET_MS),
-        f'phrase ("{phrase}")': ("/search/", {"q": f'"{phrase}"'}, PAGE_TARGET_MS),
-        f"common term + tag #{tag.name}": (
+        "rare term": (rare, "/search/", {"q": rare}, PAGE_TARGET_MS),
+        "phrase": (f'"{phrase}"', "/search/", {"q": f'"{phrase}"'}, PAGE_TARGET_MS),
+        "common term + tag filter": (
+            f"{common}, #{tag.name}",
             "/search/",
             {"q": common, "tag": tag.name},
             PAGE_TARGET_MS,
         ),
-        f"typeahead ({common[:3]})": ("/search/suggest/", {"q": common[:3]}, TYPEAHEAD_TARGET_MS),
+        "typeahead": (common[:3], "/search/suggest/", {"q": common[:3]}, TYPEAHEAD_TARGET_MS),
     }
     print(f"{'query':<58} {'results':>8} {'median ms':>10} {'p95 ms':>8} {'p95/target':>11}")
-    for name, (url, params, target) in queries.items():
+    for name, (detail, url, params, target) in queries.items():
         filters = Filters(tag=params.get("tag", ""))
         page = service.search(viewer, params["q"], filters) if url == "/search/" else None
 
@@ -120,12 +129,12 @@ def main() -> None:
             return int(client.get(url, params).status_code)
 
         timings = time_requests(fetch, args.requests)
-        p95 = percentile(timings, 0.95)
+        median, p95 = statistics.median(timings), percentile(timings, 0.95)
         total = f"{page.total:,}" if page is not None else "-"
-        print(
-            f"{name:<58} {total:>8} {statistics.median(timings):>10.1f} {p95:>8.1f} "
-            f"{p95 / target:>10.2f}x"
-        )
+        label = f"{name} ({detail})"
+        print(f"{label:<58} {total:>8} {median:>10.1f} {p95:>8.1f} {p95 / target:>10.2f}x")
+        found = f"{detail}, {total} results" if page is not None else detail
+        rows.append(Row("search", name, config, median, p95, target, "ms", found))
 
     # Freshness: answer through the real action; indexing runs after commit on the task
     # backend (a background thread in this process by default).
@@ -142,11 +151,28 @@ def main() -> None:
             time.sleep(0.005)
         delays.append((time.monotonic() - committed) * 1000)
         wait_for_tasks()
-    p95 = percentile(delays, 0.95)
+    median, p95 = statistics.median(delays), percentile(delays, 0.95)
     print(
         f"{'answer commit → searchable (' + str(args.fresh) + ' answers)':<58} {'':>8} "
-        f"{statistics.median(delays):>10.1f} {p95:>8.1f} {p95 / FRESH_TARGET_MS:>10.2f}x"
+        f"{median:>10.1f} {p95:>8.1f} {p95 / FRESH_TARGET_MS:>10.2f}x"
     )
+    rows.append(
+        Row(
+            "search",
+            "answer commit → searchable",
+            config,
+            median,
+            p95,
+            FRESH_TARGET_MS,
+            "ms",
+            f"{args.fresh} answers through the action, task backend {settings.TASK_BACKEND}",
+        )
+    )
+    return rows
+
+
+def main() -> None:
+    run(build_parser().parse_args())
 
 
 if __name__ == "__main__":
