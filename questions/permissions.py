@@ -41,12 +41,32 @@ def visible_posts(user: Viewer) -> PostQuerySet:
     )
 
 
+def hidden_community_ids(user: Viewer) -> list[int]:
+    """The private communities `user` is not in: a short list, read once."""
+    private = Community.objects.filter(visibility=Community.Visibility.PRIVATE)
+    return list(private.exclude(id__in=member_community_ids(user)).values_list("pk", flat=True))
+
+
+def seen_through(path: str, user: Viewer) -> Q:
+    """visible_posts as a condition on the post reached through `path` (e.g.
+    "content_object__"), for aggregates and EXISTS over rows that point at posts. Plain
+    joins and a short list of hidden communities: testing every row against visible_posts
+    as a subquery cost 100 ms and more on a popular tag. For signed-in people only."""
+    seen = Q(**{f"{path}deleted_at__isnull": True})
+    hidden = hidden_community_ids(user)
+    if hidden:
+        seen &= ~Q(**{f"{path}community_id__in": hidden})
+    return seen
+
+
 def visible_tags(user: Viewer) -> QuerySet[Tag]:
     """Tags as `user` may know them, each with `uses`: how many posts they may see carry it.
     A tag only on posts they cannot see (a private community's own) is left out, so its name
     does not leak through autocomplete; a tag on no post at all (a declared topic) stays."""
+    if not user.is_authenticated:
+        return Tag.objects.none()
     items = "questions_taggedpost_items"
-    seen = Q(**{f"{items}__content_object__in": visible_posts(user)})
+    seen = seen_through(f"{items}__content_object__", user)
     return Tag.objects.annotate(uses=Count(items, filter=seen), all_uses=Count(items)).filter(
         Q(uses__gt=0) | Q(all_uses=0)
     )

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from taggit.models import Tag
 
 from profiles.models import User
 from questions.models import Community, Membership, TaggedPost
-from questions.permissions import visible_posts
+from questions.permissions import seen_through
 from reports.tables import Link
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -73,11 +74,13 @@ class ItemTitles:
 def tag_names(viewer: User, ids: list[int]) -> dict[int, str]:
     """ "#name" for each tag of `ids` the viewer may know (on at least one post they can
     see, as questions.permissions.visible_tags decides for autocomplete), else "Private tag
-    <id>" (two queries)."""
-    seen = set(
-        TaggedPost.objects.filter(tag_id__in=ids, content_object__in=visible_posts(viewer))
-        .values_list("tag_id", flat=True)
-        .distinct()
+    <id>" (two queries; each tag's check stops at its first visible post)."""
+    on_a_visible_post = TaggedPost.objects.filter(tag_id=OuterRef("pk")).filter(
+        seen_through("content_object__", viewer)
     )
-    names = dict(Tag.objects.filter(pk__in=ids).values_list("pk", "name"))
-    return {pk: f"#{names[pk]}" if pk in seen else f"Private tag {pk}" for pk in ids if pk in names}
+    rows = (
+        Tag.objects.filter(pk__in=ids)
+        .annotate(seen=Exists(on_a_visible_post))
+        .values_list("pk", "name", "seen")
+    )
+    return {pk: f"#{name}" if seen else f"Private tag {pk}" for pk, name, seen in rows}
