@@ -46,8 +46,11 @@ SOURCES = {
 TOP_ITEMS = 25
 TOP_PEOPLE = 100
 # Up to this many item ids are passed as a list (one index probe each); beyond it, as a
-# subquery. SQLite takes at most 32,766 parameters in a statement.
-MAX_LISTED_IDS = 30_000
+# subquery. Thousands of parameters cost more to build and send than the subquery costs to
+# run: at 100,000 posts with 250 former colleagues (about 7,000 ids a list), lists of up to
+# 30,000 took the cold report to 1.1 s on PostgreSQL and 0.46 s on SQLite, subqueries to
+# 0.56 s and 0.30 s (bench/reports_bench.py's data).
+MAX_LISTED_IDS = 1_000
 
 
 def _former() -> QuerySet[User]:
