@@ -102,6 +102,18 @@ def run(args: argparse.Namespace) -> list[Row]:
     candidates = [w for n, w in long_words if n == fewest]
     rng.shuffle(candidates)
     rare = next(w for w in candidates if has_results(w))
+    # Two common words side by side in many titles: a phrase with thousands of candidates to
+    # check by position, the hard case (a phrase from one sampled title usually has few).
+    pairs = Counter(
+        (a, b)
+        for t in sample
+        for a, b in zip(words_of(t), words_of(t)[1:], strict=False)
+        if a not in STOP_WORDS and b not in STOP_WORDS
+    )
+    common_phrase = next(
+        f"{a} {b}" for (a, b), _ in pairs.most_common() if has_results(f'"{a} {b}"')
+    )
+    side_by_side = pairs[(common_phrase.split()[0], common_phrase.split()[1])]
     phrase = ""
     while not phrase:
         words = [w for w in words_of(rng.choice(sample)) if w not in STOP_WORDS]
@@ -125,6 +137,12 @@ def run(args: argparse.Namespace) -> list[Row]:
         ),
         "rare term": (rare, "/search/", {"q": rare}, PAGE_TARGET_MS),
         "phrase": (f'"{phrase}"', "/search/", {"q": f'"{phrase}"'}, PAGE_TARGET_MS),
+        "phrase of common words": (
+            f'"{common_phrase}", side by side in {side_by_side} sampled titles',
+            "/search/",
+            {"q": f'"{common_phrase}"'},
+            PAGE_TARGET_MS,
+        ),
         "common term + tag filter": (
             f"{common}, #{tag.name}",
             "/search/",
