@@ -145,8 +145,7 @@ def prepare_database(var_dir: Path) -> None:
 
 SESSIONS_SCRIPT = """
 import json
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from bench.notify_bench import signed_in_session
 from profiles.actions import create_person
 from profiles.models import User
 keys = {}
@@ -155,12 +154,7 @@ for handle in HANDLES:
         username=handle, email=handle + "@example.com", display_name=handle.title(),
         password_hash="!",
     )
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    keys[handle] = session.session_key
+    keys[handle] = signed_in_session(user)
 print(json.dumps(keys))
 """
 
