@@ -104,3 +104,17 @@ def test_new_posts_after_seeding_get_fresh_ids(seeded, make_question):
     highest = Post.objects.order_by("-id").values_list("id", flat=True).first()
     question = make_question(author=author)
     assert highest is not None and question.pk > highest
+
+
+def test_the_reports_data_leaves_every_counter_in_step(seeded):
+    """The reports benchmark adds views, departures and clicks in bulk: what check_integrity
+    compares must still agree, or the benchmark would measure data the site never holds."""
+    from bench.reports_bench import prepare
+    from intranet.lib.integrity import run_checks
+    from questions.integrity import COUNTERS
+    from questions.models import PostView
+
+    prepare(views_per_post=5, progress=False)
+    assert PostView.objects.exists()
+    outcomes = run_checks(COUNTERS)
+    assert [(o.check.name, len(o.mismatches)) for o in outcomes if not o.ok] == []
