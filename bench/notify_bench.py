@@ -43,7 +43,7 @@ import urllib.request
 from collections import defaultdict
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -433,6 +433,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="processes posting the burst through the action (with REDIS_URL)",
     )
     parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="per second of each phase: notifications, p50 and max latency, by commit time",
+    )
+    parser.add_argument(
         "--burst-batch",
         type=int,
         default=0,
@@ -599,6 +604,18 @@ def rows_of(
     return rows
 
 
+def print_timeline(by_second: dict[int, list[float]]) -> None:
+    """Per second of commit time (UTC, to line up with the database's and Redis's logs):
+    how many notifications, their p50 and their max latency."""
+    for second in sorted(by_second):
+        values = by_second[second]
+        stamp = datetime.fromtimestamp(second, UTC).strftime("%H:%M:%S")
+        print(
+            f"{'':<10} {stamp} UTC {len(values):>5}  p50 {percentile(values, 0.5):6.1f} ms  "
+            f"max {max(values):6.1f} ms"
+        )
+
+
 def main() -> None:
     run(build_parser().parse_args())
 
@@ -732,11 +749,13 @@ class Bench:
         await self.settle(clients, expected)
         counts = Counts.of(clients, expected, since=before)
         latencies = []
+        by_second: dict[int, list[float]] = defaultdict(list)
         last_receipt = 0.0
         for c in clients:
             for pk in expected.get(c.user_id, set()) & c.received.keys():
                 commit = self.committed.get(post_of[pk], c.created[pk])
                 latencies.append((c.received[pk] - commit) * 1000)
+                by_second[int(commit)].append(latencies[-1])
                 last_receipt = max(last_receipt, c.received[pk])
         closed = sum(c.closed for c in clients)
         what = "written" if via == "http" else "committed"
@@ -749,6 +768,8 @@ class Bench:
             f"max {max(latencies, default=0):6.1f} ms  sockets closed {closed}"
         )
         print(f"{'':<10} {counts}")
+        if args.timeline:
+            print_timeline(by_second)
         if via == "action" and not rate and done:
             commits = sorted(set(self.committed[pk] for pk, _ in done))
             print(

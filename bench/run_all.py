@@ -210,6 +210,7 @@ def run_child(args: argparse.Namespace) -> int:
                     *("--sockets", str(args.sockets), "--servers", servers),
                     *("--seconds", str(plan.notify_seconds), "--idle", str(plan.notify_idle)),
                     *("--burst", str(plan.notify_burst)),
+                    "--timeline",  # per second, in the log: where a slow second was
                 ]
             )
         ),
