@@ -8,19 +8,23 @@ edge n-gram field for typeahead instead of wildcard expansion; only keys stored.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from whoosh import fields, index
 from whoosh.analysis import NgramWordAnalyzer, StemmingAnalyzer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, Or, Phrase, Term
 from whoosh.query import Every as WhooshEvery
+from whoosh.util.numeric import byte_to_length as _byte_to_length
 
 from search.backends.base import Audience, Candidate, Candidates, SearchBackend, SearchUnavailable
 from search.documents import Document, IndexEntry
@@ -54,7 +58,31 @@ SCHEMA = fields.Schema(
     pairs=fields.KEYWORD(scorable=False),
 )
 
+# Postings blocks: reading one costs two unpickles (and a decompression), whatever its
+# size, so a common word's 20,000 postings in Whoosh's default 128-posting blocks spent
+# most of their 10 ms there. Segments keep the codec they were written with, so indexes
+# written before still read.
+POSTING_BLOCK = 1024
+POSTING_COMPRESSION = 0
+
+
+def _writer_options() -> dict[str, Any]:
+    """What every writer is opened with. Besides the codec: segments as separate files, not
+    one compound file. A compound segment is memory-mapped and then copied whole into
+    memory each time a reader opens it (whoosh's BufferFile wraps the map in a BytesIO):
+    at 100,000 posts that was 200-250 ms of every commit and every searcher refresh, and a
+    copy of the postings in each process. Separate files are read where they are."""
+    return {
+        "codec": W3Codec(blocklimit=POSTING_BLOCK, compression=POSTING_COMPRESSION),
+        "compound": False,
+    }
+
+
 PAIR = "|"  # never inside a token (tokens are \w+)
+# The fields whose matches are scored (BM25F, Whoosh's default weighting and parameters).
+SCORED = ("title", "body", "tags")
+BM25_B = 0.75
+BM25_K1 = 1.2
 
 
 def _pairs(*texts: str) -> str:
@@ -92,12 +120,28 @@ class _Columns:
     communities: list[str]
     tagsets: list[tuple[str, ...]]
     created: list[Any]  # the column's sortable values (newest is largest)
+    # Each scored field's length per document (what BM25F divides by), for _score.
+    lengths: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _field_lengths(reader: Any, name: str) -> list[int]:
+    """A segment's lengths of one field, every document at once: Whoosh reads them one
+    document at a time while scoring, which cost most of a common word's 27 ms."""
+    count = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "column_reader"):
+        try:
+            column = perdoc.column_reader(_lenfield(name), LENGTHS_COLUMN)
+        except (KeyError, OSError, ValueError):  # no document has this field
+            return [0] * count
+        return [_byte_to_length(b) if b else 0 for b in column]
+    return [reader.doc_field_length(d, name, 0) or 0 for d in range(count)]
 
 
 def _read_columns(reader: Any) -> _Columns:
     """One segment's facet columns (values repeat, so equal ones share one object)."""
     if not reader.doc_count_all():
-        return _Columns([], [], [], [])
+        return _Columns([], [], [], [], {name: [] for name in SCORED})
     names: dict[str, str] = {}
     sets: dict[str, tuple[str, ...]] = {}
     kinds = [names.setdefault(v, v) for v in reader.column_reader("kind")]
@@ -107,7 +151,49 @@ def _read_columns(reader: Any) -> _Columns:
         for v in reader.column_reader("tagset")
     ]
     created = list(reader.column_reader("created", translate=False))
-    return _Columns(kinds, communities, tagsets, created)
+    lengths = {name: _field_lengths(reader, name) for name in SCORED}
+    return _Columns(kinds, communities, tagsets, created, lengths)
+
+
+def _postings(reader: Any, name: str, text: str) -> tuple[list[int], list[float]]:
+    """One segment's postings of a term: document numbers and weights, a block at a time,
+    without the segment's deleted documents.
+
+    Whoosh's matchers step posting by posting through several layers of Python calls
+    (a common word's 20,000 postings took 14 ms to list and 27 ms to score); its blocks
+    already hold the numbers as arrays. Falls back to the public, slower walk if the
+    reader's blocks are not what this version of Whoosh writes."""
+    if (name, text) not in reader:
+        return [], []
+    matcher = reader.postings(name, text)
+    deleted: Any = ()
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:  # the segment's deletions
+        deleted, matcher = matcher._ids, matcher.child
+    if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
+        return _walk_postings(reader.postings(name, text))
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.extend(matcher._ids)
+        weights.extend(matcher._weights)
+        matcher._next_block()
+    if deleted:
+        kept = [i for i, docnum in enumerate(ids) if docnum not in deleted]
+        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+    return ids, weights
+
+
+def _walk_postings(matcher: Any) -> tuple[list[int], list[float]]:
+    """The same through Whoosh's public matcher interface, a posting at a time."""
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
 
 
 def analyzed(word: str) -> list[str]:
@@ -127,7 +213,7 @@ class WhooshBackend(SearchBackend):
         # Facet columns per segment id, and joined for the searcher they were joined for.
         self._segments: dict[str, _Columns] = {}
         self._columns_for: Any = None
-        self._joined = _Columns([], [], [], [])
+        self._joined = _Columns([], [], [], [], {})
 
     # --- opening -------------------------------------------------------------------------
     def _open(self, *, create: bool = False) -> Any:
@@ -186,7 +272,7 @@ class WhooshBackend(SearchBackend):
     def _writer(self) -> Any:
         ix = self._open(create=True)
         try:
-            return ix.writer(timeout=WRITE_TIMEOUT, delay=0.05)
+            return ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, **_writer_options())
         except Exception as error:  # whoosh's LockError has an empty message
             raise SearchUnavailable(
                 "The search index is locked by another writer; indexing will be retried."
@@ -210,7 +296,7 @@ class WhooshBackend(SearchBackend):
         segments, which made a 100,000-post rebuild about four times slower."""
         ix = self._open(create=True)
         try:
-            writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, limitmb=256)
+            writer = ix.writer(timeout=WRITE_TIMEOUT, delay=0.05, limitmb=256, **_writer_options())
         except Exception as error:
             raise SearchUnavailable("The search index is locked by another writer.") from error
         done = 0
@@ -294,6 +380,8 @@ class WhooshBackend(SearchBackend):
         return And(parts) if parts else None
 
     def _text_query(self, query: ParsedQuery) -> Any:
+        """The query as Whoosh itself would score it; _matching computes the same scores
+        faster (the tests hold the two equal)."""
         clauses = []
         for word in query.words:
             stems = analyzed(word)
@@ -321,6 +409,7 @@ class WhooshBackend(SearchBackend):
             communities: list[str] = []
             tagsets: list[tuple[str, ...]] = []
             created: list[Any] = []
+            lengths: dict[str, list[int]] = {name: [] for name in SCORED}
             live: dict[str, _Columns] = {}
             for reader, _offset in searcher.reader().leaf_readers():
                 segment_id = reader.segment().segment_id() if reader.segment() else ""
@@ -333,23 +422,45 @@ class WhooshBackend(SearchBackend):
                 communities += columns.communities
                 tagsets += columns.tagsets
                 created += columns.created
+                for name in SCORED:
+                    lengths[name] += columns.lengths[name]
             self._segments = live  # segments merged away are forgotten
-            self._joined = _Columns(kinds, communities, tagsets, created)
+            self._joined = _Columns(kinds, communities, tagsets, created, lengths)
             self._columns_for = searcher
             return self._joined
 
-    def _matching(self, searcher: Any, query: ParsedQuery) -> set[int] | None:
-        """Document numbers matching every word and phrase (None: no text, so all).
+    def _matching(
+        self, searcher: Any, query: ParsedQuery, columns: _Columns
+    ) -> tuple[set[int] | None, dict[int, float]]:
+        """Document numbers matching every word and phrase (None: no text, so all), and
+        their BM25F scores.
 
-        Each word's alternatives are single terms, read as posting lists and combined as
-        sets; only phrases need positions (a phrase query)."""
-        matched: set[int] | None = None
-        clauses: list[list[Any]] = []
+        Each word's alternatives are single terms (a tag, or a stem in the title or body),
+        read as posting arrays and combined as sets; only phrases of three or more words
+        need positions. The scores are Whoosh's own BM25F for the same query (its weights,
+        field lengths, idf and average lengths), summed per document here from the same
+        postings instead of by Whoosh's matchers, which walked them again one by one."""
+        postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+
+        def read(name: str, text: str) -> tuple[list[int], list[float]]:
+            found = postings.get((name, text))
+            if found is None:
+                ids: list[int] = []
+                weights: list[float] = []
+                for reader, offset in searcher.reader().leaf_readers():
+                    leaf_ids, leaf_weights = _postings(reader, name, text)
+                    ids += [offset + d for d in leaf_ids] if offset else leaf_ids
+                    weights += leaf_weights
+                found = postings[(name, text)] = (ids, weights)
+            return found
+
+        clauses: list[list[tuple[str, str]]] = []  # per clause: the terms any of which match
+        scored: list[tuple[str, str]] = []  # terms scored, once per clause they score in
         for word in query.words:
             stems = analyzed(word)
-            clauses.append(
-                [Term("tags", word)] + [Term(f, t) for t in stems for f in ("title", "body")]
-            )
+            options = [("tags", word)] + [(f, t) for t in stems for f in ("title", "body")]
+            clauses.append(options)
+            scored += options
         long_phrases = []
         for phrase in query.phrases:
             stems = [s for w in phrase for s in analyzed(w)]
@@ -357,22 +468,55 @@ class WhooshBackend(SearchBackend):
                 # Adjacent pairs first (exact for two words); longer phrases are then
                 # checked with positions, on the few documents that have every pair.
                 for first, second in zip(stems, stems[1:], strict=False):
-                    clauses.append([Term("pairs", first + PAIR + second)])
+                    clauses.append([("pairs", first + PAIR + second)])
                 if len(stems) > 2:
                     long_phrases.append(Or([Phrase("title", stems), Phrase("body", stems)]))
             elif stems:
-                clauses.append([Term("title", stems[0]), Term("body", stems[0])])
+                clauses.append([("title", stems[0]), ("body", stems[0])])
+            # Scoring weighs the phrase's words, each in the title or the body.
+            scored += [(f, t) for t in stems for f in ("title", "body")]
+        matched: set[int] | None = None
         for options in clauses:
             found: set[int] = set()
-            for option in options:
-                found.update(searcher.docs_for_query(option))
+            for name, text in options:
+                found.update(read(name, text)[0])
             matched = found if matched is None else matched & found
             if not matched:
-                return set()
+                return set(), {}
         for phrase_query in long_phrases:
             if matched:
                 matched &= set(searcher.search(phrase_query, filter=matched, limit=None).docs())
-        return matched
+        scores: dict[int, float] = {}
+        if matched:
+            for name, text in scored:
+                self._score(searcher, columns, name, text, read(name, text), scores)
+        return matched, scores
+
+    @staticmethod
+    def _score(
+        searcher: Any,
+        columns: _Columns,
+        name: str,
+        text: str,
+        found: tuple[list[int], list[float]],
+        scores: dict[int, float],
+    ) -> None:
+        """Add one term's BM25F score to each document that has it (whoosh.scoring.bm25,
+        with the idf and average length Whoosh's BM25FScorer reads from the searcher)."""
+        ids, weights = found
+        if not ids:
+            return
+        idf = searcher.idf(name, text)
+        average = searcher.avg_field_length(name) or 1
+        lengths = columns.lengths[name]
+        top = idf * (BM25_K1 + 1)
+        flat = BM25_K1 * (1 - BM25_B)
+        per_length = BM25_K1 * BM25_B / average
+        get = scores.get
+        for docnum, tf in zip(ids, weights, strict=True):
+            scores[docnum] = get(docnum, 0.0) + top * tf / (
+                tf + flat + per_length * lengths[docnum]
+            )
 
     def _filtered(
         self, searcher: Any, matched: set[int] | None, filters: Filters, columns: _Columns
@@ -406,19 +550,24 @@ class WhooshBackend(SearchBackend):
             if not searcher.doc_count_all():  # an empty index has no columns
                 return Candidates(hits=[], total=0, facets={})
             columns = self._columns(searcher)
-            # Every match, counted and faceted without scoring; only the best `limit` are
-            # scored (BM25F; peer signals are blended afterwards from the database).
-            visible = self._filtered(
-                searcher, self._matching(searcher, query), filters, columns
-            ) - self._hidden(searcher, audience)
+            # Every match, counted and faceted; the best `limit` by BM25F go on (peer
+            # signals are blended afterwards from the database).
+            matched, scores = self._matching(searcher, query, columns)
+            visible = self._filtered(searcher, matched, filters, columns) - self._hidden(
+                searcher, audience
+            )
             if not visible or limit <= 0:
                 ranked = []
             elif query.is_empty:  # filters only: the newest first
                 when = columns.created
-                newest = sorted(visible, key=lambda d: (when[d], d), reverse=True)[:limit]
+                newest = heapq.nlargest(limit, visible, key=lambda d: (when[d], d))
                 ranked = [(1.0, docnum) for docnum in newest]
             else:
-                ranked = searcher.search(self._text_query(query), filter=visible, limit=limit).top_n
+                # Every match has a score (it matched a scored term); nlargest is stable, so
+                # over ascending numbers ties go to the lower one, as in Whoosh's collector.
+                scores.update(dict.fromkeys(visible.difference(scores), 0.0))
+                best = heapq.nlargest(limit, sorted(visible), key=scores.__getitem__)
+                ranked = [(scores[d], d) for d in best]
             hits = [
                 Candidate(key=searcher.stored_fields(docnum)["key"], relevance=float(score or 1.0))
                 for score, docnum in ranked
@@ -430,9 +579,11 @@ class WhooshBackend(SearchBackend):
             raise SearchUnavailable("Search failed for this query; try other words.") from error
         kinds, communities, tagsets = columns.kinds, columns.communities, columns.tagsets
         facets = {
-            "kind": dict(Counter(kinds[d] for d in visible)),
-            "community": {k: v for k, v in Counter(communities[d] for d in visible).items() if k},
-            "tags": dict(Counter(chain.from_iterable(tagsets[d] for d in visible))),
+            "kind": dict(Counter(map(kinds.__getitem__, visible))),
+            "community": {
+                k: v for k, v in Counter(map(communities.__getitem__, visible)).items() if k
+            },
+            "tags": dict(Counter(chain.from_iterable(map(tagsets.__getitem__, visible)))),
         }
         return Candidates(hits=hits, total=len(visible), facets=facets)
 

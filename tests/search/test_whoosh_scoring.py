@@ -1,0 +1,172 @@
+"""The Whoosh backend reads postings a block at a time and sums BM25F itself (Whoosh's own
+matchers walked them one posting at a time): its matches and scores must be exactly those
+Whoosh computes for the same query, across several segments, deletions, both block
+layouts and indexes written before the layout changed."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from search.backends import whoosh_backend
+from search.backends.base import Audience
+from search.backends.whoosh_backend import WhooshBackend, _postings
+from search.documents import Document, post_key
+from search.query import Filters, parse
+
+EVERYONE = Audience(user_id=1, member_community_ids=frozenset())
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=timezone.get_current_timezone())
+WORDS = [
+    "deploy",
+    "deployment",
+    "cluster",
+    "upgrade",
+    "kubernetes",
+    "incident",
+    "pager",
+    "rotation",
+    "budget",
+    "review",
+    "onboarding",
+    "laptop",
+    "printer",
+    "database",
+    "migration",
+    "backup",
+    "restore",
+    "latency",
+    "cache",
+    "queue",
+]
+QUERIES = [
+    "deploy",
+    "kubernetes upgrade",
+    "cache",
+    '"database migration"',
+    '"pager rotation review"',
+    "backup restore latency",
+    "incident #ops",
+    "nothing-matches-this",
+]
+
+
+def corpus(count: int, seed: int) -> list[Document]:
+    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+    documents = []
+    for n in range(1, count + 1):
+        title = " ".join(rng.choices(WORDS, k=rng.randint(2, 6)))
+        body = " ".join(rng.choices(WORDS, k=rng.randint(0, 60)))
+        tags = rng.sample(["ops", "kubernetes", "cache", "people"], k=rng.randint(0, 2))
+        documents.append(
+            Document(
+                key=post_key(n),
+                kind="question",
+                title=title,
+                body=body,
+                tags=tags,
+                author_id=1,
+                created=NOW - timedelta(hours=n),
+            )
+        )
+    return documents
+
+
+def whooshs_own(backend: WhooshBackend, typed: str, limit: int) -> dict[str, float]:
+    """What Whoosh's searcher scores for the same query over the same matches."""
+    query = parse(typed)
+    searcher = backend._reader()
+    columns = backend._columns(searcher)
+    matched, _ = backend._matching(searcher, query, columns)
+    if not matched:
+        return {}
+    results = searcher.search(backend._text_query(query), filter=matched, limit=limit)
+    return {searcher.stored_fields(d)["key"]: score for score, d in results.top_n}
+
+
+def build(path, monkeypatch, *, block: int, compression: int) -> WhooshBackend:
+    """An index in several segments (batches, then updates and deletions)."""
+    monkeypatch.setattr(whoosh_backend, "POSTING_BLOCK", block)
+    monkeypatch.setattr(whoosh_backend, "POSTING_COMPRESSION", compression)
+    backend = WhooshBackend(path)
+    backend.clear()
+    documents = corpus(120, seed=block)
+    for start in range(0, len(documents), 40):
+        backend.index(documents[start : start + 40])
+    backend.index(corpus(10, seed=99))  # replaces posts 1-10 with other text
+    backend.remove([post_key(n) for n in range(50, 60)])
+    return backend
+
+
+@pytest.mark.parametrize("block,compression", [(4, 0), (128, 3), (1024, 0)])
+def test_scores_and_order_are_whooshs_own(tmp_path, monkeypatch, block, compression):
+    backend = build(tmp_path / "index", monkeypatch, block=block, compression=compression)
+    assert len(backend._reader().reader().leaf_readers()) > 1  # several segments
+    for typed in QUERIES:
+        found = backend.search(parse(typed), Filters(), EVERYONE, limit=200)
+        ours = {hit.key: hit.relevance for hit in found.hits}
+        theirs = whooshs_own(backend, typed, 200)
+        assert ours.keys() == theirs.keys(), typed
+        for key, score in theirs.items():
+            assert ours[key] == pytest.approx(score, rel=1e-5), (typed, key)
+        ranked = [hit.relevance for hit in found.hits]
+        assert ranked == sorted(ranked, reverse=True)
+    assert found.total == 0  # the last query matches nothing
+
+
+def test_the_best_few_are_the_best_of_all(tmp_path, monkeypatch):
+    backend = build(tmp_path / "index", monkeypatch, block=4, compression=0)
+    everything = backend.search(parse("deploy"), Filters(), EVERYONE, limit=200)
+    best = backend.search(parse("deploy"), Filters(), EVERYONE, limit=5)
+    assert best.total == everything.total > 5
+    top = sorted((h.relevance for h in everything.hits), reverse=True)[:5]
+    assert [h.relevance for h in best.hits] == pytest.approx(top)
+
+
+def test_postings_read_by_blocks_are_the_matchers_postings(tmp_path, monkeypatch):
+    backend = build(tmp_path / "index", monkeypatch, block=4, compression=0)
+    searcher = backend._reader()
+    # Segments with deleted documents (every update deletes) take the block path too.
+    assert any(reader.has_deletions() for reader, _ in searcher.reader().leaf_readers())
+
+    def no_walking(matcher):
+        raise AssertionError("walked the postings one by one")
+
+    monkeypatch.setattr(whoosh_backend, "_walk_postings", no_walking)
+    for reader, _offset in searcher.reader().leaf_readers():
+        for field, word in [("body", "deploy"), ("title", "cach"), ("tags", "ops")]:
+            ids, weights = _postings(reader, field, word)
+            expected: list[tuple[int, float]] = []
+            if (field, word) in reader:
+                matcher = reader.postings(field, word)
+                while matcher.is_active():
+                    expected.append((matcher.id(), matcher.weight()))
+                    matcher.next()
+            assert list(zip(ids, weights, strict=True)) == expected
+        assert _postings(reader, "body", "absent") == ([], [])
+
+
+def test_an_index_written_with_the_old_blocks_still_reads(tmp_path, monkeypatch):
+    """Segments keep their own layout: an index from before the change, then new writes."""
+    path = tmp_path / "index"
+    old = build(path, monkeypatch, block=128, compression=3)
+    before = old.search(parse("kubernetes upgrade"), Filters(), EVERYONE, limit=50)
+    monkeypatch.setattr(whoosh_backend, "POSTING_BLOCK", 1024)
+    monkeypatch.setattr(whoosh_backend, "POSTING_COMPRESSION", 0)
+    reopened = WhooshBackend(path)
+    again = reopened.search(parse("kubernetes upgrade"), Filters(), EVERYONE, limit=50)
+    assert [(h.key, h.relevance) for h in again.hits] == [(h.key, h.relevance) for h in before.hits]
+    reopened.index(corpus(5, seed=7))  # a new segment in the new layout, beside the old
+    found = reopened.search(parse("kubernetes upgrade"), Filters(), EVERYONE, limit=200)
+    theirs = whooshs_own(reopened, "kubernetes upgrade", 200)
+    assert {h.key: pytest.approx(h.relevance, rel=1e-5) for h in found.hits} == theirs
+
+
+def test_segments_are_written_as_separate_files(tmp_path, monkeypatch):
+    """A compound segment is copied whole into memory each time a reader opens it."""
+    backend = build(tmp_path / "index", monkeypatch, block=1024, compression=0)
+    segments = backend._open()._segments()
+    assert segments and not any(segment.is_compound() for segment in segments)
+    assert not list((tmp_path / "index").glob("*.seg"))
