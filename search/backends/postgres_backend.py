@@ -71,6 +71,8 @@ ON CONFLICT (key) DO UPDATE SET
 
 # One statement: the matches (materialised once), the ranked pool, the best `limit` of it
 # in order, and the facet counts over every match (the kinds' counts add up to the total).
+# Tags are split in the select list, not by a lateral join: 5 of the 17 ms a common word's
+# 20,000 matches spent counting tags at 100,000 posts.
 _SEARCH = f"""
 WITH matches AS MATERIALIZED (
     SELECT e.id, e.kind, e.community_id, e.tags, e.created, {{strong}} AS strong
@@ -93,7 +95,7 @@ UNION ALL SELECT 'kind', kind, count(*), 0 FROM matches GROUP BY kind
 UNION ALL SELECT 'community', community_id::text, count(*), 0 FROM matches GROUP BY community_id
 UNION ALL
 SELECT 'tags', tag, count(*), 0
-FROM matches, unnest(string_to_array(matches.tags, ' ')) AS tag
+FROM (SELECT unnest(string_to_array(matches.tags, ' ')) AS tag FROM matches) AS listed
 WHERE tag <> ''
 GROUP BY tag
 """  # noqa: S608 (constants and our own clauses; every value is a parameter)
