@@ -7,7 +7,9 @@
         REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.notify_bench --servers 2
                                                       # the scale configuration (scratch database)
 
-Phases: steady (--rate mentioning posts a second for --seconds, 10 mentions each), an idle
+Phases: a warm-up (--warmup seconds of the steady rate, not timed: new server processes
+answer their first requests slowly), steady (--rate mentioning posts a second for --seconds,
+10 mentions each), an idle
 gap (--idle seconds without traffic, then a few posts), and a burst (--burst notifications
 as fast as the posting path allows). Posts go either through HTTP (`/compose/` on the
 servers) or through the posting action itself (`questions.actions.post_status`, run in
@@ -414,6 +416,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sockets", type=int, default=200)
     parser.add_argument("--rate", type=float, default=20, help="mentioning posts a second")
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=3,
+        help="seconds of mentioning posts before the steady phase, not timed (new server "
+        "processes answer their first requests slowly: connections, code paths, caches)",
+    )
     parser.add_argument("--idle", type=float, default=15)
     parser.add_argument("--burst", type=int, default=2000, help="notifications in the burst")
     parser.add_argument(
@@ -799,6 +808,10 @@ class Bench:
 
         via = args.post_via
         burst_via = "action" if os.environ.get("REDIS_URL") else "http"
+        if args.warmup > 0:
+            # Counted in the losses (its rows are after start_id), not in any latency.
+            await self.phase(clients, "warm-up", int(args.rate * args.warmup), args.rate, via)
+            print(f"{'':<10} (warm-up: in the losses, not in the steady figures)")
         phases = [
             await self.phase(clients, "steady", int(args.rate * args.seconds), args.rate, via)
         ]

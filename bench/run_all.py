@@ -376,7 +376,8 @@ def parameters(args: argparse.Namespace, plan: Plan, configs: list[str]) -> list
     from bench import notify_bench
 
     chosen = listed(args.only, BENCHMARKS)
-    rate = notify_bench.build_parser().get_default("rate")  # run_all leaves it as it is
+    defaults = notify_bench.build_parser()  # run_all leaves these as they are
+    rate, warmup = defaults.get_default("rate"), defaults.get_default("warmup")
     servers = {"embedded": "1 server process embedded", "scale": f"{args.workers} at scale"}
     runs = f"{plan.recompute_runs} run{'s' if plan.recompute_runs > 1 else ''} of each"
     # (benchmark it describes, or "" for all; label; text)
@@ -398,7 +399,8 @@ def parameters(args: argparse.Namespace, plan: Plan, configs: list[str]) -> list
         (
             "notify",
             "Notifications",
-            f"{args.sockets} sockets; {rate:g} posts a second for {plan.notify_seconds:g} s, "
+            f"{args.sockets} sockets; {rate:g} posts a second for {plan.notify_seconds:g} s "
+            f"after {warmup:g} s of the same not timed, "
             f"{plan.notify_idle:g} s idle, a burst of {plan.notify_burst:,} notifications; "
             + ", ".join(servers[c] for c in configs),
         ),
