@@ -164,8 +164,8 @@ def test_a_use_on_the_day_of_leaving_is_not_yet_a_use_after_leaving(world, staff
 
 
 def test_many_items_read_through_subqueries_give_the_same_report(world, staff, monkeypatch):
-    """Past MAX_LISTED_IDS items the report reads uses through subqueries instead of id
-    lists; both ways must count the same."""
+    """Past MAX_LISTED_IDS items the report reads uses through one array parameter
+    (PostgreSQL) or subqueries (SQLite) instead of id lists; every way must count the same."""
     listed = retained.build(last_weeks(), staff)
     monkeypatch.setattr(retained, "MAX_LISTED_IDS", 0)
     through_subqueries = retained.build(last_weeks(), staff)
