@@ -23,7 +23,6 @@ from whoosh.analysis import NgramWordAnalyzer, StemmingAnalyzer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, Or, Phrase, Term
-from whoosh.query import Every as WhooshEvery
 from whoosh.util.numeric import byte_to_length as _byte_to_length
 
 from search.backends.base import Audience, Candidate, Candidates, SearchBackend, SearchUnavailable
@@ -379,22 +378,6 @@ class WhooshBackend(SearchBackend):
             parts.append(DateRange("created", start, end))
         return And(parts) if parts else None
 
-    def _text_query(self, query: ParsedQuery) -> Any:
-        """The query as Whoosh itself would score it; _matching computes the same scores
-        faster (the tests hold the two equal)."""
-        clauses = []
-        for word in query.words:
-            stems = analyzed(word)
-            options = [Term("tags", word)]
-            for term in stems:
-                options += [Term("title", term), Term("body", term)]
-            clauses.append(Or(options))
-        for phrase in query.phrases:
-            # Matching checked the phrase (search._matching); scoring weighs its words.
-            for term in [s for w in phrase for s in analyzed(w)]:
-                clauses.append(Or([Term("title", term), Term("body", term)]))
-        return And(clauses) if clauses else WhooshEvery()
-
     def _columns(self, searcher: Any) -> _Columns:
         """Kind, community and tags of every document number, as plain lists.
 
@@ -563,9 +546,8 @@ class WhooshBackend(SearchBackend):
                 newest = heapq.nlargest(limit, visible, key=lambda d: (when[d], d))
                 ranked = [(1.0, docnum) for docnum in newest]
             else:
-                # Every match has a score (it matched a scored term); nlargest is stable, so
-                # over ascending numbers ties go to the lower one, as in Whoosh's collector.
-                scores.update(dict.fromkeys(visible.difference(scores), 0.0))
+                # nlargest is stable: over ascending numbers, ties go to the lower one, as
+                # in Whoosh's collector. (Every match matched a scored term, so has a score.)
                 best = heapq.nlargest(limit, sorted(visible), key=scores.__getitem__)
                 ranked = [(scores[d], d) for d in best]
             hits = [
