@@ -57,13 +57,6 @@ TOP_PEOPLE = 100
 MAX_LISTED_IDS = 1_000
 
 
-class _Array(Value):
-    """A list of ids sent to PostgreSQL as one array parameter."""
-
-    def __init__(self, ids: list[int]) -> None:
-        super().__init__(ids, output_field=ArrayField(BigIntegerField()))
-
-
 class _InArray(Lookup[Any]):
     """``column = ANY(array)``: membership in one array parameter, not thousands of them."""
 
@@ -73,6 +66,19 @@ class _InArray(Lookup[Any]):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+def _among(key: str, owners: dict[int, Owner], subquery: QuerySet[Any]) -> Q | _InArray:
+    """`key` is one of the items: their ids as a list up to MAX_LISTED_IDS; beyond, one
+    array parameter on PostgreSQL (the ids are already read, and the subquery's joins cost
+    about 100 ms at 100,000 posts each time a use table repeated them), the subquery on
+    SQLite."""
+    if len(owners) <= MAX_LISTED_IDS:
+        return Q(**{f"{key}__in": list(owners)})
+    if connection.vendor == "postgresql":
+        ids = Value(list(owners), output_field=ArrayField(BigIntegerField()))
+        return _InArray(F(key), ids)
+    return Q(**{f"{key}__in": subquery.values("pk")})
 
 
 def _former() -> QuerySet[User]:
@@ -170,15 +176,6 @@ def sources(period: DateRange, items: Items | None = None) -> list[Source]:
     }
     answers = {pk: (post, person) for pk, (post, person) in items.answers.items()}
 
-    def ids(owners: dict[int, Owner], subquery: QuerySet[Any]) -> Any:
-        if len(owners) <= MAX_LISTED_IDS:
-            return list(owners)
-        if connection.vendor == "postgresql":
-            # One array parameter: the ids are already read, and the subquery's joins cost
-            # about 100 ms at 100,000 posts each time a use table repeats them.
-            return _Array(list(owners))
-        return subquery.values("pk")
-
     former = items.former  # a list: the database then reads the author indexes
     former_posts = Post.objects.alive().filter(author_id__in=former)
     answered_posts = (
@@ -191,25 +188,24 @@ def sources(period: DateRange, items: Items | None = None) -> list[Source]:
         author_id__in=former, deleted_at__isnull=True, post__deleted_at__isnull=True
     )
 
-    def rows(model: Any, key: str, ids: Any, field: str, *, is_date: bool) -> QuerySet[Any]:
-        among: Any = _InArray(F(key), ids) if isinstance(ids, _Array) else Q(**{f"{key}__in": ids})
-        return model.objects.filter(among, **(by_day if is_date else by_time)).annotate(
-            ev=LocalDay(field, within=period, is_date=is_date)
-        )
+    def rows(
+        model: Any, key: str, owners: dict[int, Owner], subquery: QuerySet[Any], field: str
+    ) -> QuerySet[Any]:
+        """`model`'s rows within the period whose `key` is one of `owners`' items."""
+        is_date = field == "day"
+        return model.objects.filter(
+            _among(key, owners, subquery), **(by_day if is_date else by_time)
+        ).annotate(ev=LocalDay(field, within=period, is_date=is_date))
 
     found: list[Source] = []
     for owners, subquery in ((authored, former_posts), (answered, answered_posts)):
-        post_ids = ids(owners, subquery)
-        views = rows(PostView, "post_id", post_ids, "day", is_date=True)
-        clicks = rows(SearchClick, "post_id", post_ids, "created_at", is_date=False)
+        views = rows(PostView, "post_id", owners, subquery, "day")
+        clicks = rows(SearchClick, "post_id", owners, subquery, "created_at")
         found.append(Source("views", views, "post_id", owners))
         found.append(Source("search", clicks, "post_id", owners, kind="source"))
-    authored_ids = ids(authored, former_posts)
-    downloads = rows(DraftDownload, "post_id", authored_ids, "day", is_date=True)
-    post_likes = rows(Like, "post_id", authored_ids, "created_at", is_date=False)
-    answer_likes = rows(
-        Like, "answer_id", ids(answers, former_answers), "created_at", is_date=False
-    )
+    downloads = rows(DraftDownload, "post_id", authored, former_posts, "day")
+    post_likes = rows(Like, "post_id", authored, former_posts, "created_at")
+    answer_likes = rows(Like, "answer_id", answers, former_answers, "created_at")
     found += [
         Source("downloads", downloads, "post_id", authored),
         Source("likes", post_likes, "post_id", authored),

@@ -163,14 +163,15 @@ def test_a_use_on_the_day_of_leaving_is_not_yet_a_use_after_leaving(world, staff
     assert items["How do we rotate the VPN keys?"][3] == 3
 
 
-def test_many_items_read_through_subqueries_give_the_same_report(world, staff, monkeypatch):
+def test_many_items_give_the_same_report_as_listed_ids(world, staff, monkeypatch):
     """Past MAX_LISTED_IDS items the report reads uses through one array parameter
     (PostgreSQL) or subqueries (SQLite) instead of id lists; every way must count the same."""
     listed = retained.build(last_weeks(), staff)
+    assert listed.table("items").rows  # uses were counted: equality says something
     monkeypatch.setattr(retained, "MAX_LISTED_IDS", 0)
-    through_subqueries = retained.build(last_weeks(), staff)
-    assert [(f.label, f.value) for f in through_subqueries.figures] == [
+    past_the_list = retained.build(last_weeks(), staff)
+    assert [(f.label, f.value) for f in past_the_list.figures] == [
         (f.label, f.value) for f in listed.figures
     ]
     for name in ("months", "items", "people"):
-        assert through_subqueries.table(name).rows == listed.table(name).rows
+        assert past_the_list.table(name).rows == listed.table(name).rows
