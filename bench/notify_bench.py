@@ -9,12 +9,12 @@
 
 Phases: a warm-up (--warmup seconds of the steady rate, not timed: new server processes
 answer their first requests slowly), steady (--rate mentioning posts a second for --seconds,
-10 mentions each), an idle
-gap (--idle seconds without traffic, then a few posts), and a burst (--burst notifications
-as fast as the posting path allows). Posts go either through HTTP (`/compose/` on the
-servers) or through the posting action itself (`questions.actions.post_status`, run in
-worker processes of this benchmark): the same transaction, notification rows and on-commit
-push, sent through Redis to the sockets the servers hold. The in-memory layer lives inside
+10 mentions each), an idle gap (--idle seconds without traffic, then a few posts), and a
+burst (--burst notifications as fast as the posting path allows). Posts go either through
+HTTP (`/compose/` on the servers) or through the posting action itself
+(`questions.actions.post_status`, run in worker processes of this benchmark): the same
+transaction, notification rows and on-commit push, sent through Redis to the sockets the
+servers hold. The in-memory layer lives inside
 the one server process, so without REDIS_URL everything goes through HTTP.
 
 Latency is first receipt (by push, or by a replay the client asked for) minus commit, on

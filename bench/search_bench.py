@@ -110,10 +110,10 @@ def run(args: argparse.Namespace) -> list[Row]:
         for a, b in zip(words_of(t), words_of(t)[1:], strict=False)
         if a not in STOP_WORDS and b not in STOP_WORDS
     )
-    common_phrase = next(
-        f"{a} {b}" for (a, b), _ in pairs.most_common() if has_results(f'"{a} {b}"')
+    common_pair, side_by_side = next(
+        (pair, n) for pair, n in pairs.most_common() if has_results('"{} {}"'.format(*pair))
     )
-    side_by_side = pairs[(common_phrase.split()[0], common_phrase.split()[1])]
+    common_phrase = " ".join(common_pair)
     phrase = ""
     while not phrase:
         words = [w for w in words_of(rng.choice(sample)) if w not in STOP_WORDS]
