@@ -8,6 +8,8 @@ handler500 = "intranet.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Sign-up wrapped in a transaction (no account is left when its mail cannot be sent).
+    path("accounts/signup/", profiles_views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("profiles.urls")),
     path("notifications/", profiles_views.notifications, name="notifications"),
@@ -17,6 +19,7 @@ urlpatterns = [
         profiles_views.notification_settings,
         name="notification_settings",
     ),
+    path("mail/unsubscribe/<str:token>/", profiles_views.unsubscribe, name="unsubscribe"),
     path("search/", include("search.urls")),
     path("staff/reports/", include("reports.urls")),
     path("staff/people/", include("profiles.staff_urls")),

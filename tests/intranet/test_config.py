@@ -15,6 +15,7 @@ from intranet.lib.config import (
     env_bool,
     redis_url_from_env,
     secret_key,
+    site_url_from_env,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,6 +126,13 @@ def test_secret_key_required_when_debug_is_off(monkeypatch, tmp_path):
         ({"DATABASE_URL": ""}, "DATABASE_URL"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"DEBUG": "0"}, "SECRET_KEY"),
+        (
+            {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "intranet.example.com"},
+            "SITE_URL",
+        ),
+        ({"SITE_URL": "intranet.example.com"}, "SITE_URL"),
+        ({"EMAIL_HOST": "mail", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "EMAIL_USE_SSL"),
+        ({"EMAIL_TIMEOUT": "soon"}, "EMAIL_TIMEOUT"),
     ],
 )
 def test_manage_py_prints_one_line_error_without_traceback(tmp_path, env, variable):
@@ -146,8 +154,47 @@ def test_unreachable_database_is_one_line_error(tmp_path):
 
 
 def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
-    env = {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "intranet.example.com"}
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "intranet.example.com",
+        "SITE_URL": "https://intranet.example.com",
+    }
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, var_dir=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_site_url_defaults_to_the_local_server_when_debugging(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert site_url_from_env(debug=True) == "http://127.0.0.1:8000"
+
+
+def test_site_url_loses_its_trailing_slash(monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://intranet.example.com/")
+    assert site_url_from_env(debug=False) == "https://intranet.example.com"
+
+
+def test_site_url_is_required_when_debug_is_off(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(ConfigError, match="^SITE_URL: required when DEBUG is off"):
+        site_url_from_env(debug=False)
+
+
+@pytest.mark.parametrize(
+    ("port", "tls", "ssl"), [("587", True, False), ("465", False, True), ("25", False, False)]
+)
+def test_smtp_encryption_follows_the_port_unless_set(monkeypatch, tmp_path, port, tls, ssl):
+    import runpy
+
+    for name in ("EMAIL_USE_TLS", "EMAIL_USE_SSL", "DEBUG", "SITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("EMAIL_HOST", "mail.example.com")
+    monkeypatch.setenv("EMAIL_PORT", port)
+    loaded = runpy.run_path(str(ROOT / "intranet" / "settings.py"))
+    assert (loaded["EMAIL_USE_TLS"], loaded["EMAIL_USE_SSL"]) == (tls, ssl)
+    assert loaded["EMAIL_TIMEOUT"] == 10
+    monkeypatch.setenv("EMAIL_USE_TLS", "1")
+    assert runpy.run_path(str(ROOT / "intranet" / "settings.py"))["EMAIL_USE_TLS"] is True
