@@ -229,6 +229,23 @@ if OIDC_CLIENT_ID:
         }
     )
 
+# --- Single sign-on for people who already have an account ------------------------------
+# An SSO identity signs in to the existing account with the same address, and is connected
+# to it, only when the provider vouches for the address (the `email_verified` claim: allauth
+# matches verified addresses only). A provider that sends no such claim (some never do)
+# gets the sign-up form instead. Safe because the one provider is the company's own.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# SSO_ONLY=1: single sign-on is the only way in (no password sign-in, sign-up or reset;
+# the admin's own /admin/ sign-in still takes passwords, for when the provider is down).
+# Addresses come from the provider, so allauth's own address confirmation is off.
+SSO_ONLY = env_bool("SSO_ONLY", False)
+if SSO_ONLY:
+    if not OIDC_CLIENT_ID:
+        raise ConfigError("SSO_ONLY", "needs OIDC_CLIENT_ID and OIDC_SERVER_URL (single sign-on)")
+    SOCIALACCOUNT_ONLY = True
+    ACCOUNT_EMAIL_VERIFICATION = "none"
+
 # --- E-mail ---------------------------------------------------------------------------
 # The site's public address: every link in a mail (digests, weekly summaries, sign-up and
 # password mails) is built from it, never from the request or a command-line option, so

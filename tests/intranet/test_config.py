@@ -133,6 +133,7 @@ def test_secret_key_required_when_debug_is_off(monkeypatch, tmp_path):
         ({"SITE_URL": "intranet.example.com"}, "SITE_URL"),
         ({"EMAIL_HOST": "mail", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "EMAIL_USE_SSL"),
         ({"EMAIL_TIMEOUT": "soon"}, "EMAIL_TIMEOUT"),
+        ({"SSO_ONLY": "1"}, "SSO_ONLY"),
     ],
 )
 def test_manage_py_prints_one_line_error_without_traceback(tmp_path, env, variable):
