@@ -148,9 +148,13 @@ def test_sso_only_turns_password_sign_in_sign_up_and_reset_off(sso_only, make_us
     assert "_auth_user_id" not in client.session
     assert client.get("/accounts/signup/").status_code == 404
     assert client.get("/accounts/password/reset/").status_code == 404
-    # Single sign-on still lets her in.
+    # Single sign-on still lets her in, to pages that link to no password settings.
     assert sign_in_with_sso(client).status_code == 302
     assert "_auth_user_id" in client.session
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "/accounts/password/" not in home.content.decode()
+    assert client.get("/notifications/settings/").status_code == 200
 
 
 def test_sso_only_unreachable_page_does_not_offer_the_password(sso_only):
