@@ -3,6 +3,7 @@ from __future__ import annotations
 from allauth.account.views import signup as allauth_signup
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -373,6 +374,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             response: HttpResponse = allauth_signup(request)
     except MailNotSent:
-        request.session.flush()  # it named the account that was just rolled back
+        # The session and the request named the account that was just rolled back.
+        request.session.flush()
+        request.user = AnonymousUser()
         raise
     return response

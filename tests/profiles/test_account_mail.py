@@ -56,7 +56,12 @@ def test_confirmation_mail_links_to_site_url_not_to_the_requests_host(db, smtp_i
     assert page.status_code == 200
 
 
-def test_sign_up_with_the_mail_server_down_says_so_and_keeps_no_account(db, smtp_refusing):
+@pytest.mark.parametrize("verification", ["mandatory", "optional"])
+def test_sign_up_with_the_mail_server_down_says_so_and_keeps_no_account(
+    db, settings, smtp_refusing, verification
+):
+    # "optional" signs the person in before the mail goes: that must be undone too.
+    settings.ACCOUNT_EMAIL_VERIFICATION = verification
     client = Client()
     response = sign_up(client)
     assert response.status_code == 503
@@ -65,6 +70,7 @@ def test_sign_up_with_the_mail_server_down_says_so_and_keeps_no_account(db, smtp
     assert "Your account was not created: sign up again in a few minutes." in text
     assert not User.objects.filter(email__iexact="rita@northwind.example").exists()
     assert "_auth_user_id" not in client.session
+    assert "Sign out" not in text  # the page is not shown as if signed in
 
 
 def test_sign_up_works_once_the_mail_server_is_back(db, settings, smtp_inbox):
