@@ -24,6 +24,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": STRONG_KEY,
     "ALLOWED_HOSTS": "intranet.example.com",
+    "SITE_URL": "https://intranet.example.com",
     "SIGNUP_EMAIL_DOMAINS": "example.com",  # open sign-up is a deploy warning
 }
 EXPECTED_POLICY = {
@@ -193,6 +194,7 @@ SECURITY_VARIABLES = [
     "HTTPS",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "SITE_URL",
     "SECURE_SSL_REDIRECT",
     "SECURE_PROXY_SSL_HEADER",
     "SECURE_HSTS_SECONDS",
