@@ -345,11 +345,19 @@ class _VectorMatrix:
         # Every row stamped before the previous read minus the overlap had committed by
         # then, so it was read; newer ones are read again and skipped when unchanged.
         read_at = timezone.now()
+        columns = ("key", "vector", "community_id", "private", "updated")
         rows = DocumentVector.objects.order_by()
-        if self.read_at is not None:
-            rows = rows.filter(updated__gte=self.read_at - REFRESH_OVERLAP)
-        fetched = rows.values_list("key", "vector", "community_id", "private", "updated")
-        changed = [row for row in fetched if self.seen.get(row[0]) != row[4]]
+        if self.read_at is None:
+            changed = list(rows.values_list(*columns))
+        else:
+            # Stamps first: after a bulk write, its rows stay in the window for a while and
+            # are read again unchanged; their vectors are fetched only once.
+            recent = rows.filter(updated__gte=self.read_at - REFRESH_OVERLAP)
+            new_keys = [k for k, u in recent.values_list("key", "updated") if self.seen.get(k) != u]
+            changed = []
+            for start in range(0, len(new_keys), 500):
+                batch = rows.filter(key__in=new_keys[start : start + 500])
+                changed += batch.values_list(*columns)
         self.read_at = read_at
         self.last_changed = len(changed)
         if not changed and self.snapshot is not None:
