@@ -201,10 +201,12 @@ def latency(count: int, queries: int, paraphrases: list[str]) -> None:
         started = time.perf_counter()
         snapshot = meaning._matrix.current()
         load = time.perf_counter() - started
+        matrix_mb = snapshot.vectors.nbytes / 2**20
+        allocated_mb = meaning._matrix.buffer.nbytes / 2**20
         print(
-            f"first read into memory: {load:.2f} s; matrix {snapshot.vectors.nbytes / 2**20:.0f} MB"
-            f" float32 ({meaning._matrix.buffer.nbytes / 2**20:.0f} MB allocated); "
-            f"peak RSS {before:.0f} -> {rss_mb():.0f} MB"
+            f"first read into memory: {load:.2f} s; matrix {matrix_mb:.0f} MB "
+            f"({meaning.SCORING_DIMENSIONS} dimensions, float32; {allocated_mb:.0f} MB "
+            f"allocated); peak RSS {before:.0f} -> {rss_mb():.0f} MB"
         )
         audiences = {
             "member of no private community": Audience(1, frozenset()),
@@ -285,6 +287,12 @@ def main(argv: Any = None) -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--build", action="store_true", help="time vectors for every post")
     parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument(
+        "--scoring-dimensions",
+        type=int,
+        choices=(64, 128, 256),
+        help="compare this many leading dimensions in memory (default: search.meaning's)",
+    )
     args = parser.parse_args(argv)
 
     from django.core.management import call_command
@@ -293,6 +301,8 @@ def main(argv: Any = None) -> None:
     started = time.perf_counter()
     from search import meaning
 
+    if args.scoring_dimensions:
+        meaning.SCORING_DIMENSIONS = args.scoring_dimensions
     meaning.model()
     print(f"model loaded in {time.perf_counter() - started:.2f} s ({meaning.status() or 'ok'})")
     paraphrases = ["how do I reset my password"]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DIMENSIONS = 256  # the wheel ships the 256-dimension model; 128 is as good on half the data
+DIMENSIONS = 256  # stored: the wheel ships the 256-dimension model
+# Compared in memory: the leading dimensions of a stored vector (the model is trained so that
+# they carry most of the meaning). 128 halves the memory and the time of a lookup for a
+# little quality (P@1 0.887 instead of 0.895 on StackFAQ); no vector needs recomputing.
+SCORING_DIMENSIONS = 256
 TEXT_CHARS = 2000  # body and answers beyond this add little and cost embedding time
 ANSWER_WEIGHT = 0.5
 # Rows stamped this long before a process's previous read are read again: a row stamped
@@ -50,6 +54,7 @@ REFRESH_OVERLAP = timedelta(seconds=5)
 # A process looks for new vectors at most this often (the in-process writer also marks its
 # own process's matrix stale at once).
 REFRESH_SECONDS = 0.5
+REFRESH_CHUNK = 2000  # rows read and applied at a time
 STORED_DTYPE = np.float16  # 512 bytes a vector in the database; scored as float32 in memory
 
 
@@ -151,11 +156,19 @@ def embed_documents(documents: list[PostText]) -> NDArray[np.float32] | None:
         return None
     if not documents:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    titles = np.asarray(loaded.embed([d.title for d in documents]), dtype=np.float32)
-    texts = np.asarray(
-        loaded.embed([d.text[:TEXT_CHARS] or d.title for d in documents]), dtype=np.float32
-    )
+    titles = _embed(loaded, [d.title for d in documents])
+    texts = _embed(loaded, [d.text[:TEXT_CHARS] or d.title for d in documents])
     return _unit(_unit(titles) + ANSWER_WEIGHT * _unit(texts))
+
+
+def _embed(loaded: Any, texts: list[str]) -> NDArray[np.float32]:
+    """The model pads each batch to its longest text: texts of like length embed together
+    (measured 15 % faster on StackFAQ answers), returned in the order given."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors = np.asarray(loaded.embed([texts[i] for i in order]), dtype=np.float32)
+    result = np.empty_like(vectors)
+    result[order] = vectors
+    return result
 
 
 # --- what a post's vector is made of -----------------------------------------------------
@@ -299,7 +312,7 @@ class _Snapshot:
     """What a query reads: never changed after it is published except vectors written in
     place (a row being rewritten affects only that row's score for one query)."""
 
-    vectors: NDArray[np.float32]  # (n, DIMENSIONS), unit rows; a removed row is all zeros
+    vectors: NDArray[np.float32]  # (n, SCORING_DIMENSIONS), unit rows; removed: all zeros
     keys: list[str]
     community: NDArray[np.int64]
     private: NDArray[np.bool_]
@@ -311,7 +324,7 @@ class _Snapshot:
 class _VectorMatrix:
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.buffer = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self.buffer = np.zeros((0, SCORING_DIMENSIONS), dtype=np.float32)
         self.rows: dict[str, int] = {}
         self.seen: dict[str, datetime] = {}  # each key's `updated` as last read
         self.snapshot: _Snapshot | None = None
@@ -347,49 +360,65 @@ class _VectorMatrix:
         read_at = timezone.now()
         columns = ("key", "vector", "community_id", "private", "updated")
         rows = DocumentVector.objects.order_by()
+        changed: Iterable[tuple[str, bytes, int, bool, datetime]]
         if self.read_at is None:
-            changed = list(rows.values_list(*columns))
+            # The first read streams (100,000 rows are 50 MB of vectors as bytes).
+            self._reserve(rows.count())
+            changed = rows.values_list(*columns).iterator(chunk_size=REFRESH_CHUNK)
         else:
             # Stamps first: after a bulk write, its rows stay in the window for a while and
             # are read again unchanged; their vectors are fetched only once.
             recent = rows.filter(updated__gte=self.read_at - REFRESH_OVERLAP)
             new_keys = [k for k, u in recent.values_list("key", "updated") if self.seen.get(k) != u]
-            changed = []
-            for start in range(0, len(new_keys), 500):
-                batch = rows.filter(key__in=new_keys[start : start + 500])
-                changed += batch.values_list(*columns)
-        self.read_at = read_at
-        self.last_changed = len(changed)
-        if not changed and self.snapshot is not None:
-            return self.snapshot
+            changed = [
+                row
+                for start in range(0, len(new_keys), 500)
+                for row in rows.filter(key__in=new_keys[start : start + 500]).values_list(*columns)
+            ]
+            if not changed and self.snapshot is not None:
+                self.read_at = read_at
+                self.last_changed = 0
+                return self.snapshot
         old = self.snapshot
-        n = len(self.rows)
         keys = list(old.keys) if old else []
-        total = n + len({row[0] for row in changed if row[0] not in self.rows})
-        if total > len(self.buffer):
-            # Grown by a quarter at least, so that single new posts do not copy the matrix.
-            grown = np.zeros((max(total, len(self.buffer) * 5 // 4), DIMENSIONS), np.float32)
-            grown[:n] = self.buffer[:n]
-            self.buffer = grown
+        meta: dict[int, tuple[int, bool, bool]] = {}  # row: community, private, alive
+        applied = 0
+        for chunk in _chunks(changed, REFRESH_CHUNK):
+            indexes = []
+            for key, _, _, _, updated in chunk:
+                row = self.rows.get(key)
+                if row is None:
+                    row = self.rows[key] = len(keys)
+                    keys.append(key)
+                indexes.append(row)
+                self.seen[key] = updated
+            self._reserve(len(keys))
+            live = [i for i, (_, blob, *_) in enumerate(chunk) if blob]
+            gone = [indexes[i] for i, (_, blob, *_) in enumerate(chunk) if not blob]
+            if live:
+                blobs = b"".join(chunk[i][1] for i in live)
+                vectors = np.frombuffer(blobs, dtype=STORED_DTYPE).reshape(len(live), DIMENSIONS)
+                leading = vectors[:, :SCORING_DIMENSIONS].astype(np.float32)
+                self.buffer[[indexes[i] for i in live]] = _unit(leading)
+            self.buffer[gone] = 0.0
+            for row, (_, blob, community_id, is_private, _) in zip(indexes, chunk, strict=True):
+                meta[row] = (community_id, is_private, bool(blob))
+            applied += len(chunk)
+        self.read_at = read_at
+        self.last_changed = applied
+        total = len(keys)
+        n = len(old.keys) if old else 0
         community = np.zeros(total, dtype=np.int64)
         private = np.zeros(total, dtype=np.bool_)
         alive = np.zeros(total, dtype=np.bool_)
         if old is not None:
             community[:n], private[:n], alive[:n] = old.community, old.private, old.alive
-        for key, blob, community_id, is_private, updated in sorted(changed, key=lambda r: r[4]):
-            row = self.rows.get(key)
-            if row is None:
-                row = self.rows[key] = len(keys)
-                keys.append(key)
-            if blob:
-                vector = np.frombuffer(blob, dtype=STORED_DTYPE).astype(np.float32)
-                self.buffer[row] = vector / max(float(np.linalg.norm(vector)), 1e-9)
-            else:
-                self.buffer[row] = 0.0
-            community[row] = community_id
-            private[row] = is_private
-            alive[row] = bool(blob)
-            self.seen[key] = updated
+        if meta:
+            rows_changed = np.fromiter(meta.keys(), dtype=np.intp, count=len(meta))
+            values = list(meta.values())
+            community[rows_changed] = [v[0] for v in values]
+            private[rows_changed] = [v[1] for v in values]
+            alive[rows_changed] = [v[2] for v in values]
         self.snapshot = _Snapshot(
             vectors=self.buffer[:total],
             keys=keys,
@@ -400,6 +429,26 @@ class _VectorMatrix:
             public_alive=alive & ~private,
         )
         return self.snapshot
+
+    def _reserve(self, rows: int) -> None:
+        """Room for this many rows; grown by a quarter at least, so that new posts one by
+        one do not copy the matrix each time."""
+        if rows > len(self.buffer):
+            size = max(rows, len(self.buffer) * 5 // 4)
+            grown = np.zeros((size, SCORING_DIMENSIONS), np.float32)
+            grown[: len(self.buffer)] = self.buffer
+            self.buffer = grown
+
+
+def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 _matrix = _VectorMatrix()
@@ -413,6 +462,7 @@ def similar_keys(text: str, audience: Audience, *, limit: int) -> list[tuple[str
     query = embed_texts([text])
     if query is None:
         return []
+    query = _unit(query[:, :SCORING_DIMENSIONS])
     snapshot = _matrix.current()
     if not len(snapshot.keys):
         return []

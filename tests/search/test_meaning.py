@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from django.utils import timezone
 
 from intranet.lib.tasks import wait_for_tasks
 from questions import actions
@@ -229,3 +230,32 @@ def test_a_new_answers_meaning_is_searchable_within_two_seconds(settings, make_u
         assert time.monotonic() - committed < 2.0, "the new vector is not used within 2 s"
         time.sleep(0.02)
     wait_for_tasks()
+
+
+def test_many_vectors_read_in_chunks_and_grown_one_by_one_keep_their_rows(make_user, monkeypatch):
+    monkeypatch.setattr(meaning, "REFRESH_CHUNK", 7)
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((30, meaning.DIMENSIONS)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    now = timezone.now()
+
+    def store(i):
+        DocumentVector.objects.update_or_create(
+            key=f"post:{1000 + i}",
+            defaults={"vector": vectors[i].astype(np.float16).tobytes(), "updated": now},
+        )
+
+    for i in range(20):
+        store(i)
+    audience = Audience(user_id=0, member_community_ids=frozenset())
+    monkeypatch.setattr(meaning, "embed_texts", lambda texts: vectors[[int(texts[0])]])
+    for i in range(20, 30):  # each one grows the matrix past what the first read reserved
+        store(i)
+        meaning._matrix.mark_stale()
+        for probe in (0, 13, i):
+            [(key, score)] = meaning.similar_keys(str(probe), audience, limit=1)
+            assert key == f"post:{1000 + probe}" and score > 0.99
+    DocumentVector.objects.filter(key="post:1013").update(vector=b"", updated=timezone.now())
+    meaning._matrix.mark_stale()
+    assert "post:1013" not in keys(meaning.similar_keys("13", audience, limit=30))
+    assert len(meaning.similar_keys("13", audience, limit=100)) == 29
