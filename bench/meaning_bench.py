@@ -124,8 +124,9 @@ def quality(path: Path) -> None:
     def mixed(weight: float, dims: int) -> NDArray[np.float32]:
         return unit(unit(raw_titles, dims) + weight * unit(raw_answers, dims), dims)
 
+    scoring = meaning.SCORING_DIMENSIONS
     variants: list[tuple[str, NDArray[np.float32], NDArray[np.float32]]] = [
-        ("search.meaning as configured", stored, asked),
+        (f"search.meaning ({scoring} dims)", unit(stored, scoring), unit(asked, scoring)),
         ("title alone", unit(raw_titles, 256), unit(raw_queries, 256)),
         ("title and answers as one text", unit(raw_joined, 256), unit(raw_queries, 256)),
     ]
@@ -133,7 +134,10 @@ def quality(path: Path) -> None:
         variants.append(
             (f"title + {weight} x answers, 256 dims", mixed(weight, 256), unit(raw_queries, 256))
         )
-    variants.append(("title + 0.5 x answers, 128 dims", mixed(0.5, 128), unit(raw_queries, 128)))
+    for dims in (64, 128):
+        variants.append(
+            (f"title + 0.5 x answers, {dims} dims", mixed(0.5, dims), unit(raw_queries, dims))
+        )
     header = "".join(f"{name:>24}" for name in halves)
     print(f"{'what is embedded':34}{header}")
     print(f"{'':34}" + "".join(f"{'P@1    MRR@10':>24}" for _ in halves))
