@@ -71,7 +71,7 @@ def rank_figures(
 ) -> tuple[float, float]:
     """P@1 and MRR@10 of each query's own thread among all threads."""
     scores = queries @ documents.T
-    top = np.argsort(-scores, axis=1)[:, :10]
+    top = np.argsort(-scores, axis=1, kind="stable")[:, :10]
     hits = top == labels[:, None]
     p1 = float(hits[:, 0].mean())
     ranks = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, 0)
