@@ -31,6 +31,8 @@ PUBLIC_VIEW_NAMES = {
     "openid_connect_login",
     "openid_connect_callback",
     "admin:login",
+    # A mail's one-click unsubscribe: the signed token in the link is the credential.
+    "unsubscribe",
 }
 SAMPLE_ARGS = {"username": "nobody", "object_id": "1", "content_type_id": "1", "key": "x"}
 
