@@ -41,6 +41,21 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.username
 
+    @property
+    def is_former(self) -> bool:
+        """A former colleague: the one definition, asked by reports, search, profiles and
+        every page (in queries: former_q). Someone marked departed (profiles.actions
+        .mark_departed, which also stops them signing in), or an account switched off with
+        no departure recorded (old data: the admin's "active" box now marks a person
+        departed or returned, so it cannot make that state any more); both are the same.
+
+        The profile is read only when it is loaded already: departing always switches the
+        account off, so an active account whose profile is not at hand is a current one."""
+        if not self.is_active:
+            return True
+        profile = self._state.fields_cache.get("profile")
+        return bool(profile is not None and profile.departed_at is not None)
+
 
 class Department(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -111,6 +126,21 @@ def available_q(today: date, *, via: str = "") -> models.Q:
     """People who are not away on `today`; `via` is the path to a Profile ("user__profile__")."""
     return models.Q(**{f"{via}away_until__isnull": True}) | models.Q(
         **{f"{via}away_until__lt": today}
+    )
+
+
+def former_q(*, via: str = "") -> models.Q:
+    """Former colleagues (User.is_former in a query); `via` is the path to a User
+    ("author__", "user__")."""
+    return models.Q(**{f"{via}is_active": False}) | models.Q(
+        **{f"{via}profile__departed_at__isnull": False}
+    )
+
+
+def current_q(*, via: str = "") -> models.Q:
+    """Current colleagues: everyone former_q leaves out (people without a profile too)."""
+    return models.Q(**{f"{via}is_active": True}) & models.Q(
+        **{f"{via}profile__departed_at__isnull": True}
     )
 
 

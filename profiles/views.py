@@ -165,6 +165,7 @@ def edit_my_profile(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         with transaction.atomic():
             update_profile(
+                by=request.user,
                 profile=profile,
                 display_name=data["display_name"],
                 title=data["title"],
