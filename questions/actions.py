@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from intranet.lib.access import NotAllowed, NotVisible
+from intranet.lib.audit import DELETION, record_staff_change
 from intranet.lib.markdown import find_mentions, render_markdown
 from profiles import events
 from profiles.actions import notify, notify_many
@@ -62,6 +63,7 @@ from questions.permissions import (
     check_sees_answer,
     check_sees_community,
     check_sees_post,
+    is_community_owner,
 )
 from questions.tagging import clean_tag_names
 from reports.sentiment import score as score_sentiment
@@ -234,10 +236,21 @@ def post_status(
     )
 
 
-def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | list[str]) -> Post:
-    """Change a post's text and tags; marks it edited. New mentions are recorded and
-    notified, the HTML re-rendered and the post reindexed after commit. Precondition: the
-    editor may edit it (check_edits_post: the author, or staff who see it)."""
+@dataclass(frozen=True)
+class PostEdit:
+    """A checked edit of a post, as edit_post will write it."""
+
+    title: str
+    body: str
+    tag_names: list[str]
+    rendered: RenderedText
+
+
+def check_edit_post(
+    *, post: Post, editor: User, title: str, body: str, tags: str | list[str]
+) -> PostEdit:
+    """edit_post's checks without writing anything (for forms that validate before saving,
+    such as the admin's): refusals (check_edits_post), then ValidationError naming the field."""
     check_edits_post(editor, post)
     if post.is_question or post.is_draft:
         title = _check_text(title, field="title", limit=MAX_TITLE)
@@ -246,7 +259,23 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
         title = ""
         body = _check_text(body, field="body", limit=MAX_STATUS)
     tag_names = clean_tag_names(tags)
-    rendered = render_with_mentions(body)
+    return PostEdit(title, body, tag_names, render_with_mentions(body))
+
+
+def _record_moderation(by: User, obj: Post | Answer | Community, message: str, **kw: Any) -> None:
+    """Staff changing what someone else wrote (or a community) is logged for audit."""
+    author_id = getattr(obj, "author_id", None)
+    if by.is_staff and author_id != by.pk:
+        record_staff_change(by=by, obj=obj, message=message, **kw)
+
+
+def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | list[str]) -> Post:
+    """Change a post's text and tags; marks it edited. New mentions are recorded and
+    notified, the HTML re-rendered and the post reindexed after commit; staff editing
+    someone else's post is logged (intranet.lib.audit). Precondition: the editor may edit it
+    (check_edits_post: the author, or staff who see it)."""
+    edit = check_edit_post(post=post, editor=editor, title=title, body=body, tags=tags)
+    title, body, tag_names, rendered = edit.title, edit.body, edit.tag_names, edit.rendered
     with transaction.atomic():
         post.title, post.body, post.body_html = title, body, rendered.html
         post.sentiment = score_post_sentiment(title, body)
@@ -257,6 +286,7 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
         sync_tag_activity([post.pk])
         record_item_links(writer=post.author, source_post=post)
         _mention(post, rendered.mentioned)
+        _record_moderation(editor, post, "Edited the post's title, text and tags.")
         reindex_posts(post.pk)
     return post
 
@@ -267,6 +297,7 @@ def delete_post(*, post: Post, by: User) -> None:
     check_edits_post(by, post)
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
+        _record_moderation(by, post, "Deleted the post (kept for admins).", flag=DELETION)
         reindex_posts(post.pk)
 
 
@@ -317,18 +348,26 @@ def post_answer(
     return answer
 
 
-def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
-    """Change an answer's text (re-rendered, new mentions notified, the post reindexed).
-    Precondition: the editor may edit it (check_edits_answer: the author, or staff)."""
+def check_edit_answer(*, answer: Answer, editor: User, body: str) -> tuple[str, RenderedText]:
+    """edit_answer's checks without writing anything: refusals (check_edits_answer), then
+    ValidationError naming the field. Returns the body to store and its rendering."""
     check_edits_answer(editor, answer)
     body = _check_text(body, field="body", limit=MAX_BODY)
-    rendered = render_with_mentions(body)
+    return body, render_with_mentions(body)
+
+
+def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
+    """Change an answer's text (re-rendered, new mentions notified, the post reindexed;
+    staff editing someone else's answer is logged). Precondition: the editor may edit it
+    (check_edits_answer: the author, or staff who see it)."""
+    body, rendered = check_edit_answer(answer=answer, editor=editor, body=body)
     with transaction.atomic():
         answer.body, answer.body_html, answer.edited_at = body, rendered.html, timezone.now()
         answer.sentiment = score_sentiment(body)
         answer.save(update_fields=["body", "body_html", "sentiment", "edited_at"])
         record_item_links(writer=answer.author, source_post=answer.post, source_answer=answer)
         _mention(answer.post, rendered.mentioned, answer=answer)
+        _record_moderation(editor, answer, "Edited the answer's text.")
         reindex_posts(answer.post_id)
     return answer
 
@@ -345,6 +384,7 @@ def delete_answer(*, answer: Answer, by: User) -> None:
             Post.objects.filter(pk=answer.post_id, accepted_answer=answer).update(
                 accepted_answer=None
             )
+            _record_moderation(by, answer, "Deleted the answer (kept for admins).", flag=DELETION)
             reindex_posts(answer.post_id)
 
 
@@ -473,6 +513,27 @@ def create_community(
             created_by=creator,
         )
         Membership.objects.create(community=community, user=creator, role=Membership.Role.OWNER)
+    return community
+
+
+def set_community_visibility(*, by: User, community: Community, visibility: str) -> Community:
+    """Make a community open or private. Its posts are reindexed after commit, so that
+    search shows them to exactly the people who may now see them; staff changing it is
+    logged (intranet.lib.audit). Preconditions: `by` sees the community and owns it or is
+    staff (NotVisible / NotAllowed); `visibility` is one of Community.Visibility
+    (ValidationError). Nothing happens when it does not change."""
+    user = check_sees_community(by, community)
+    if not (user.is_staff or is_community_owner(user, community)):
+        raise NotAllowed("Only owners and staff can change who sees a community.")
+    if visibility not in Community.Visibility.values:
+        raise ValidationError({"visibility": "Choose open or private."})
+    if community.visibility == visibility:
+        return community
+    with transaction.atomic():
+        Community.objects.filter(pk=community.pk).update(visibility=visibility)
+        community.visibility = visibility
+        _record_moderation(by, community, f"Made the community {visibility}.")
+        reindex_posts(*Post.objects.filter(community=community).values_list("pk", flat=True))
     return community
 
 
