@@ -197,13 +197,21 @@ def notify_many(
     """notify() for several people at once: one query for their preferences, one insert for
     all the rows, and one push batch after commit (with the rest of the transaction's).
 
+    Only people who may see the post (or the answer's post) are notified: nobody about a
+    deleted post, only members about a private community's (one more query then), so a
+    notification never names a post its recipient cannot open. Former colleagues and the
+    actor are not notified.
+
     Returns the rows created, in the recipients' order (each person once)."""
     from profiles import events
 
     people: dict[int, User] = {}
     for person in recipients:
-        if person.is_active and (actor is None or person.pk != actor.pk):
+        if not person.is_former and (actor is None or person.pk != actor.pk):
             people.setdefault(person.pk, person)
+    subject = post if post is not None else answer.post if answer is not None else None
+    if subject is not None and people:
+        people = _who_may_see(subject, people)
     if not people:
         return []
     stored = dict(
@@ -229,6 +237,23 @@ def notify_many(
     # bulk_create sets the pks on SQLite (3.35+) and PostgreSQL, both of which we support.
     events.queue_pushes([row.pk for row in rows if row.in_app])
     return rows
+
+
+def _who_may_see(post: Post, people: dict[int, User]) -> dict[int, User]:
+    """The people (by id) who may see `post`: questions.permissions' rule, for many people
+    in one query at most."""
+    from questions.models import Membership
+
+    if post.deleted_at is not None:
+        return {}
+    if post.community_id is None or not post.community.is_private:  # type: ignore[union-attr]
+        return people
+    members = set(
+        Membership.objects.filter(community_id=post.community_id, user_id__in=people).values_list(
+            "user_id", flat=True
+        )
+    )
+    return {pk: person for pk, person in people.items() if pk in members}
 
 
 def preference(user: User, verb: str) -> tuple[bool, bool]:

@@ -196,9 +196,36 @@ class Follow(models.Model):
         return f"{self.follower_id} follows {self.user_id or self.tag_id}"
 
 
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def seen_by_recipient(self) -> NotificationQuerySet:
+        """Only notifications whose post (if any) their recipient may see now: not deleted,
+        and outside private communities they are not in (questions.permissions' rule,
+        applied to each row's own recipient). A person who left a private community keeps
+        their rows, but the inbox, the bell, the socket and the digest no longer show them."""
+        from django.apps import apps
+
+        membership = apps.get_model("questions", "Membership")
+        member = models.Exists(
+            membership.objects.filter(
+                community_id=models.OuterRef("post__community_id"),
+                user_id=models.OuterRef("recipient_id"),
+            )
+        )
+        return self.filter(
+            models.Q(post__isnull=True)
+            | models.Q(post__deleted_at__isnull=True)
+            & (
+                models.Q(post__community__isnull=True)
+                | models.Q(post__community__visibility="open")
+                | models.Q(member)
+            )
+        )
+
+
 class Notification(models.Model):
     """Something that happened to a person. The row is the truth; the websocket push is a
-    courtesy, and clients catch up from here by last id after any gap."""
+    courtesy, and clients catch up from here by last id after any gap. Shown only while its
+    recipient may see its post (NotificationQuerySet.seen_by_recipient)."""
 
     class Verb(models.TextChoices):
         MENTIONED = "mentioned", "mentioned you"
@@ -234,6 +261,8 @@ class Notification(models.Model):
     # is kept either way (the e-mail digest and reports read it).
     in_app = models.BooleanField(default=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -288,6 +288,7 @@ def notifications(request: AuthenticatedRequest) -> HttpResponse:
 def _inbox(request: AuthenticatedRequest) -> HttpResponse:
     rows = list(
         Notification.objects.filter(recipient=request.user, in_app=True)
+        .seen_by_recipient()
         .select_related(*NOTIFICATION_RELATED)
         .order_by("-id")[:100]
     )

@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 emailed_at__isnull=True,
                 created_at__gte=since,
             )
+            .seen_by_recipient()  # they may have left a private community since
             .select_related(*NOTIFICATION_RELATED)
             .order_by("pk")[:50]
         )
