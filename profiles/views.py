@@ -29,7 +29,7 @@ from profiles.directory import directory_rows, find_people
 from profiles.events import NOTIFICATION_RELATED, group_notifications
 from profiles.expertise import declared_topics, top_topics
 from profiles.forms import AvailabilityForm, DirectoryForm, ProfileForm
-from profiles.models import Follow, Notification, Profile
+from profiles.models import Follow, Notification, Profile, current_q
 from profiles.permissions import can_edit_profile, get_profile_for_user
 from questions import feeds
 from questions.actions import MAX_BODY, find_mentioned_people
@@ -118,7 +118,7 @@ def suggest_people(request: AuthenticatedRequest) -> JsonResponse:
     q = request.GET.get("q", "").strip().lstrip("@")[:50]
     if not q:
         return JsonResponse({"results": []})
-    people = Profile.objects.filter(user__is_active=True).filter(
+    people = Profile.objects.filter(current_q(via="user__")).filter(
         Q(user__username__istartswith=q)
         | Q(display_name__istartswith=q)
         | Q(display_name__icontains=f" {q}")

@@ -35,7 +35,7 @@ from intranet.lib.audit import DELETION, record_staff_change
 from intranet.lib.markdown import find_mentions, render_markdown
 from profiles import events
 from profiles.actions import notify, notify_many
-from profiles.models import Notification, User
+from profiles.models import Notification, User, current_q
 from profiles.permissions import require_colleague
 from questions.files import FILE_TYPES, file_type_for, human_size, max_upload_bytes, safe_filename
 from questions.links import record_item_links
@@ -94,7 +94,7 @@ def find_mentioned_people(body: str) -> list[User]:
     found = {
         u.username.lower(): u
         for u in User.objects.filter(
-            username__in=wanted | set(handles), is_active=True
+            current_q(), username__in=wanted | set(handles)
         ).select_related("profile")
     }
     return [found[h.lower()] for h in handles if h.lower() in found]
@@ -720,7 +720,7 @@ def upload_version(
             )
         )
         reviewers |= {post.author_id}
-        people = User.objects.filter(pk__in=reviewers, is_active=True)
+        people = User.objects.filter(current_q(), pk__in=reviewers)
         if post.community is not None and post.community.is_private:
             people = people.filter(memberships__community=post.community)  # who can see it
         notify_many(

@@ -236,7 +236,7 @@ def _post_results(
             reasons=_reasons(signals[post.pk], network),
             score=score,
             post=post,
-            former=not post.author.is_active,
+            former=post.author.is_former,
         )
     return results
 
@@ -271,7 +271,7 @@ def _person_results(
             reasons=[],
             score=score,
             person=person,
-            former=not person.is_active,
+            former=person.is_former,
         )
     return results
 
@@ -366,7 +366,7 @@ def suggest(user: User, prefix: str, *, limit: int = 8) -> list[Suggestion]:
             out.append(
                 Suggestion(
                     person.profile.display_name,
-                    f"@{person.username}" + ("" if person.is_active else " · former colleague"),
+                    f"@{person.username}" + (" · former colleague" if person.is_former else ""),
                     reverse("person", args=[person.username]),
                     PERSON,
                 )

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from profiles.actions import preferences
 from profiles.events import NOTIFICATION_RELATED, notification_text, notification_url
-from profiles.models import Follow, Notification, User
+from profiles.models import Follow, Notification, User, current_q
 from questions.models import Post, TaggedPost
 from questions.permissions import visible_posts
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, hours: int, base_url: str, dry_run: bool, **options: Any) -> None:
         since = timezone.now() - timedelta(hours=hours)
-        people = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
+        people = User.objects.filter(current_q()).exclude(email="").order_by("pk")
         sent = 0
         for person in tqdm(
             people, total=people.count(), desc="Digests", unit="person", disable=None
