@@ -25,8 +25,20 @@ from questions import actions
 from questions.models import Answer, Community, DraftVersion, Membership, Post, Standard
 
 
+class MembershipForm(forms.ModelForm[Membership]):
+    def clean_user(self) -> User:
+        user: User = self.cleaned_data["user"]
+        if user.is_former and "user" in self.changed_data:  # add_member's rule
+            raise forms.ValidationError("Former colleagues cannot be added to a community.")
+        return user
+
+
 class MembershipInline(admin.TabularInline[Membership, Community]):
+    """Members (no side effects beyond who sees the community's posts, which search reads
+    at query time); a former colleague is not added, as with add_member."""
+
     model = Membership
+    form = MembershipForm
     extra = 0
     autocomplete_fields = ["user"]
 

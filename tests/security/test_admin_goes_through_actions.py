@@ -223,3 +223,31 @@ def test_posts_and_answers_are_not_added_in_the_admin(world: World) -> None:
     staff = signed_in(world.stan)
     assert staff.get("/admin/questions/post/add/").status_code == 403
     assert staff.get("/admin/questions/answer/add/").status_code == 403
+
+
+def test_a_former_colleague_is_not_added_to_a_community_in_the_admin(world: World) -> None:
+    from profiles.actions import mark_departed
+
+    mark_departed(by=world.stan, user=world.dora)
+    staff = signed_in(world.stan)
+    community = world.public_community
+    url = f"/admin/questions/community/{community.pk}/change/"
+    data = admin_form_data(staff, url)
+    n = int(data["memberships-TOTAL_FORMS"])
+    data.update(
+        {
+            "memberships-TOTAL_FORMS": str(n + 1),
+            f"memberships-{n}-user": str(world.dora.pk),
+            f"memberships-{n}-role": "member",
+            f"memberships-{n}-community": str(community.pk),
+            f"memberships-{n}-created_at_0": timezone.localdate().isoformat(),
+            f"memberships-{n}-created_at_1": "09:00:00",
+        }
+    )
+    response = staff.post(url, data)
+    assert response.status_code == 200
+    assert "Former colleagues cannot be added" in body_of(response)
+    assert not community.memberships.filter(user=world.dora).exists()
+    data[f"memberships-{n}-user"] = str(world.otto.pk)  # a current colleague is
+    assert staff.post(url, data).status_code == 302
+    assert community.memberships.filter(user=world.otto).exists()
