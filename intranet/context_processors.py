@@ -14,9 +14,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
 
         # One query for the bell: unread count, and the newest id the page already knows
         # (the socket asks for anything newer when it connects).
-        stats = Notification.objects.filter(recipient=user, in_app=True).aggregate(
-            unread=Count("id", filter=Q(read_at__isnull=True)), last=Max("id")
-        )
+        seen = Notification.objects.filter(recipient=user, in_app=True).seen_by_recipient()
+        stats = seen.aggregate(unread=Count("id", filter=Q(read_at__isnull=True)), last=Max("id"))
         context["unread_notifications"] = stats["unread"]
         context["last_notification_id"] = stats["last"] or 0
     return context

@@ -1,4 +1,9 @@
-"""Writes about people. Views, commands and adapters call these; tests call them directly."""
+"""Writes about people. Views, commands and adapters call these; tests call them directly.
+
+Every function that takes an acting person checks first that this person may do it
+(profiles.permissions: a current colleague, staff for departures, the person themselves or
+staff for a profile), raising intranet.lib.access's NotAllowed (403) before writing anything.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, ProtectedError, RestrictedError
 from django.utils import timezone
@@ -20,6 +25,7 @@ from taggit.models import Tag
 if TYPE_CHECKING:
     from questions.models import Answer, Community, Post
 
+from intranet.lib.access import NotAllowed
 from profiles.models import (
     Department,
     Expertise,
@@ -64,13 +70,20 @@ def _reindex_person(user_id: int) -> None:
 
 def update_profile(
     *,
+    by: User,
     profile: Profile,
     display_name: str,
     title: str,
     department: Department | None,
     location: str,
 ) -> Profile:
-    """Change what colleagues see of a person. Precondition: display_name is not blank."""
+    """Change what colleagues see of a person. Preconditions: `by` may edit the profile
+    (the person themselves, or staff: NotAllowed); display_name is not blank."""
+    from profiles.permissions import can_edit_profile, require_colleague
+
+    require_colleague(by)
+    if not can_edit_profile(by, profile):
+        raise NotAllowed("Only the person themselves or staff can change this profile.")
     if not display_name.strip():
         raise ValueError("display_name must not be blank")
     profile.display_name = display_name.strip()
@@ -126,7 +139,9 @@ def create_person(
 def set_follow_person(*, follower: User, person: User, following: bool) -> None:
     """Follow (or stop following) a colleague: their posts and mentions reach your feed."""
     from profiles.models import Follow
+    from profiles.permissions import require_colleague
 
+    require_colleague(follower)
     if person.pk == follower.pk:
         raise ValidationError("You cannot follow yourself.")
     if following:
@@ -140,6 +155,9 @@ def set_follow_person(*, follower: User, person: User, following: bool) -> None:
 def set_follow_tag(*, follower: User, tag: Tag, following: bool) -> None:
     """Follow (or stop following) a tag: its posts reach your feed."""
     from profiles.models import Follow
+    from profiles.permissions import require_colleague
+
+    require_colleague(follower)
 
     if following:
         Follow.objects.get_or_create(follower=follower, tag=tag)
@@ -179,13 +197,21 @@ def notify_many(
     """notify() for several people at once: one query for their preferences, one insert for
     all the rows, and one push batch after commit (with the rest of the transaction's).
 
+    Only people who may see the post (or the answer's post) are notified: nobody about a
+    deleted post, only members about a private community's (one more query then), so a
+    notification never names a post its recipient cannot open. Former colleagues and the
+    actor are not notified.
+
     Returns the rows created, in the recipients' order (each person once)."""
     from profiles import events
 
     people: dict[int, User] = {}
     for person in recipients:
-        if person.is_active and (actor is None or person.pk != actor.pk):
+        if not person.is_former and (actor is None or person.pk != actor.pk):
             people.setdefault(person.pk, person)
+    subject = post if post is not None else answer.post if answer is not None else None
+    if subject is not None and people:
+        people = _who_may_see(subject, people)
     if not people:
         return []
     stored = dict(
@@ -213,6 +239,23 @@ def notify_many(
     return rows
 
 
+def _who_may_see(post: Post, people: dict[int, User]) -> dict[int, User]:
+    """The people (by id) who may see `post`: questions.permissions' rule, for many people
+    in one query at most."""
+    from questions.models import Membership
+
+    if post.deleted_at is not None:
+        return {}
+    if post.community_id is None or not post.community.is_private:  # type: ignore[union-attr]
+        return people
+    members = set(
+        Membership.objects.filter(community_id=post.community_id, user_id__in=people).values_list(
+            "user_id", flat=True
+        )
+    )
+    return {pk: person for pk, person in people.items() if pk in members}
+
+
 def preference(user: User, verb: str) -> tuple[bool, bool]:
     """(in the app, by e-mail) for one person and verb."""
     row = NotificationPreference.objects.filter(user=user, verb=verb).first()
@@ -231,6 +274,9 @@ def preferences(user: User) -> dict[str, tuple[bool, bool]]:
 
 def set_preferences(*, user: User, in_app: set[str], email: set[str]) -> None:
     """Store the person's choices for every verb (those not named are switched off)."""
+    from profiles.permissions import require_colleague
+
+    require_colleague(user)
     with transaction.atomic():
         for verb in Notification.Verb.values:
             NotificationPreference.objects.update_or_create(
@@ -265,6 +311,9 @@ def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark some (or, with ids=None, all) of the user's notifications read; every open tab's
     bell is updated after commit. Returns how many changed."""
     from profiles import events
+    from profiles.permissions import require_colleague
+
+    require_colleague(user)
 
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True)
     if ids is not None:
@@ -306,6 +355,9 @@ def set_availability(*, user: User, away_until: date | None, note: str = "") -> 
     field: the date is today or later; the note is at most MAX_AWAY_NOTE characters.
     No side effects beyond the profile: the profile, the people directory, @mention
     suggestions and the compose box read it live."""
+    from profiles.permissions import require_colleague
+
+    require_colleague(user)
     note = " ".join(note.split())
     if away_until is None:
         note = ""
@@ -349,7 +401,9 @@ def set_declared_topics(*, user: User, topics: str | list[str]) -> list[Tag]:
     names; new tags are created). ValidationError if a name is not allowed. Returns the
     tags, in the order given."""
     from profiles.models import DeclaredTopic
+    from profiles.permissions import require_colleague
 
+    require_colleague(user)
     names = clean_topic_names(topics)
     with transaction.atomic():
         existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
@@ -511,8 +565,10 @@ class PersonHasContent(ValidationError):
 
 
 def _require_staff(by: User) -> None:
-    if not (by.is_active and by.is_staff):
-        raise PermissionDenied("Only staff can change whether someone is leaving or has left.")
+    from profiles.permissions import is_people_staff
+
+    if not is_people_staff(by):
+        raise NotAllowed("Only staff can change whether someone is leaving or has left.")
 
 
 def _log(*, by: User, user: User, action: str, detail: Mapping[str, object] | None = None) -> None:

@@ -21,7 +21,6 @@ from profiles.actions import (
     ensure_profile,
     mark_departed,
     mark_returned,
-    set_active,
     set_leaving_date,
 )
 from profiles.models import (
@@ -188,6 +187,17 @@ class PersonAdmin(UserAdmin[User]):
         for person in queryset:
             self.delete_model(request, person)
 
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "is_active" in form.base_fields:
+            form.base_fields["is_active"].help_text = (
+                "A current colleague. Unticking marks the person departed (they can no longer "
+                "sign in; logged), ticking marks them returned."
+            )
+        return form
+
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list[Any]:
         # On "add", the profile is created after the user is saved (see save_related).
         return [ProfileInline] if obj is not None else []
@@ -195,8 +205,10 @@ class PersonAdmin(UserAdmin[User]):
     def save_model(
         self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
     ) -> None:
-        # Deactivation goes through the action, which also closes the person's sockets;
-        # activating a departed person is marking them returned (logged).
+        # "Active" is whether the person is a current colleague (profiles' one definition
+        # of a former colleague, User.is_former): unticking it marks them departed, ticking
+        # it marks them returned, through the logged actions (which also close their
+        # sockets), so the admin cannot switch an account off without a departure.
         deactivating = change and "is_active" in form.changed_data and not obj.is_active
         activating = change and "is_active" in form.changed_data and obj.is_active
         if deactivating:
@@ -204,14 +216,13 @@ class PersonAdmin(UserAdmin[User]):
         if activating:
             obj.is_active = False
         super().save_model(request, obj, form, change)
-        if deactivating:
-            set_active(user=obj, active=False)
-        if activating:
-            departed = Profile.objects.filter(user=obj, departed_at__isnull=False).exists()
-            if departed:
+        try:
+            if deactivating:
+                mark_departed(by=request.user, user=obj)  # type: ignore[arg-type]
+            if activating:
                 mark_returned(by=request.user, user=obj)  # type: ignore[arg-type]
-            else:
-                set_active(user=obj, active=True)
+        except ValidationError as error:
+            self.message_user(request, f"{obj}: {' '.join(error.messages)}", messages.ERROR)
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm[User], formset: Any, change: bool

@@ -56,7 +56,9 @@ def missed_since(user_id: int, last_id: int) -> tuple[list[dict[str, Any]], dict
     the "ready" message that follows them)."""
     rows = list(
         events.with_prev(
-            Notification.objects.filter(recipient_id=user_id, pk__gt=last_id, in_app=True)
+            Notification.objects.filter(
+                recipient_id=user_id, pk__gt=last_id, in_app=True
+            ).seen_by_recipient()
         )
         .select_related(*events.NOTIFICATION_RELATED)
         .order_by("pk")[: CATCH_UP_LIMIT + 1]

@@ -12,10 +12,10 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import dateformat, timezone
 
-from profiles.models import PeopleLog, Profile, User, departed_q, leaving_q
+from profiles.models import PeopleLog, Profile, User, departed_q, former_q, leaving_q
 
 LOG_DATE_FORMAT = "j M Y"
 
@@ -83,7 +83,12 @@ def departed_people(name: str = "") -> QuerySet[Profile]:
 
 def matching_people(name: str) -> QuerySet[Profile]:
     """Everyone whose name or handle matches (to find a person to set a leaving date on)."""
-    return _named(Profile.objects.all(), name).order_by("-user__is_active", "display_name", "pk")
+    former = ExpressionWrapper(former_q(via="user__"), output_field=BooleanField())
+    return (
+        _named(Profile.objects.all(), name)
+        .annotate(former=former)
+        .order_by("former", "display_name", "pk")
+    )
 
 
 def _named(people: QuerySet[Profile], name: str) -> QuerySet[Profile]:

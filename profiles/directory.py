@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from taggit.models import Tag
 
 from profiles.expertise import declared_topics_by_user, top_topics_by_user
-from profiles.models import DeclaredTopic, Department, Expertise, Profile
+from profiles.models import DeclaredTopic, Department, Expertise, Profile, former_q
+
+# Current colleagues first: profiles' one definition of a former colleague.
+_FORMER = ExpressionWrapper(former_q(via="user__"), output_field=BooleanField())
 
 
 def find_people(
@@ -25,7 +39,7 @@ def find_people(
     if department is not None:
         people = people.filter(department=department)
     if topic is None:
-        return people.order_by("-user__is_active", "display_name", "pk")
+        return people.annotate(former=_FORMER).order_by("former", "display_name", "pk")
     earned = Expertise.objects.filter(tag=topic, user_id=OuterRef("user_id"))
     declared = DeclaredTopic.objects.filter(tag=topic, user_id=OuterRef("user_id"))
     return (
@@ -35,7 +49,8 @@ def find_people(
                 Subquery(earned.values("score")[:1]), Value(0.0), output_field=FloatField()
             )
         )
-        .order_by("-user__is_active", F("topic_score").desc(), "display_name", "pk")
+        .annotate(former=_FORMER)
+        .order_by("former", F("topic_score").desc(), "display_name", "pk")
     )
 
 

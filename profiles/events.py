@@ -134,9 +134,13 @@ def notification_url(notification: Notification) -> str:
 def with_prev(rows: QuerySet[Notification]) -> QuerySet[Notification]:
     """Annotate each row with ``prev``: the id of its recipient's previous in-app notification
     (a correlated subquery on the (recipient, -id) index, in the same query as the rows)."""
-    previous = Notification.objects.filter(
-        recipient_id=OuterRef("recipient_id"), in_app=True, pk__lt=OuterRef("pk")
-    ).order_by("-pk")
+    previous = (
+        Notification.objects.filter(
+            recipient_id=OuterRef("recipient_id"), in_app=True, pk__lt=OuterRef("pk")
+        )
+        .seen_by_recipient()  # what the recipient is shown: a hidden row is no gap
+        .order_by("-pk")
+    )
     return rows.annotate(prev=Subquery(previous.values("pk")[:1]))
 
 
@@ -186,9 +190,11 @@ def group_notifications(rows: list[Notification]) -> list[InboxItem]:
 
 
 def unread_count(user_id: int) -> int:
-    return Notification.objects.filter(
-        recipient_id=user_id, read_at__isnull=True, in_app=True
-    ).count()
+    return (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True, in_app=True)
+        .seen_by_recipient()
+        .count()
+    )
 
 
 _pending = threading.local()
@@ -226,9 +232,9 @@ def push_notifications(ids: list[int]) -> None:
     channel layer, whatever the number."""
     rows = list(
         with_prev(
-            Notification.objects.select_related(*NOTIFICATION_RELATED).filter(
-                pk__in=ids, in_app=True
-            )
+            Notification.objects.select_related(*NOTIFICATION_RELATED)
+            .filter(pk__in=ids, in_app=True)
+            .seen_by_recipient()  # access may have gone between the write and the push
         ).order_by("pk")
     )
     if not rows:
@@ -237,6 +243,7 @@ def push_notifications(ids: list[int]) -> None:
         Notification.objects.filter(
             recipient_id__in={n.recipient_id for n in rows}, read_at__isnull=True, in_app=True
         )
+        .seen_by_recipient()
         .values_list("recipient_id")
         .annotate(n=Count("id"))
         .values_list("recipient_id", "n")

@@ -46,7 +46,15 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from taggit.models import Tag
 
-from profiles.models import DeclaredTopic, Expertise, Profile, User, available_q
+from profiles.models import (
+    DeclaredTopic,
+    Expertise,
+    Profile,
+    User,
+    available_q,
+    current_q,
+    former_q,
+)
 from questions.models import Community, DraftDownload, Like, Membership, Post
 from search.indexing import reindex_people
 
@@ -198,7 +206,7 @@ def recompute_expertise(*, now: datetime | None = None, progress: Progress | Non
             at=datetime.combine(day, time.min, tzinfo=zone),
         )
     step(1)
-    departed = set(User.objects.filter(is_active=False).values_list("pk", flat=True))
+    departed = set(User.objects.filter(former_q()).values_list("pk", flat=True))
     rows = (
         Expertise(
             user_id=person,
@@ -328,7 +336,7 @@ def experts_for_tag(tag: Tag, *, limit: int = 10) -> TagExperts:
     earned = Expertise.objects.filter(tag=tag, user_id=OuterRef("user_id"))
     declared = [
         d.user.profile
-        for d in DeclaredTopic.objects.filter(tag=tag, user__is_active=True)
+        for d in DeclaredTopic.objects.filter(current_q(via="user__"), tag=tag)
         .exclude(Exists(earned))
         .select_related("user__profile__department")
         .order_by("user__profile__display_name")[:limit]
@@ -358,7 +366,7 @@ def _eligible(
 ) -> QuerySet[_Rows]:
     """Current colleagues who are not away, not excluded, and (for a private community)
     members: never suggest someone to a conversation they cannot see."""
-    rows = rows.filter(available_q(today, via="user__profile__"), user__is_active=True)
+    rows = rows.filter(available_q(today, via="user__profile__"), current_q(via="user__"))
     if exclude_ids:
         rows = rows.exclude(user_id__in=exclude_ids)
     if community is not None and community.is_private:

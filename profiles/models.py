@@ -58,6 +58,21 @@ class User(AbstractUser):
             algorithm="sha256",
         ).hexdigest()
 
+    @property
+    def is_former(self) -> bool:
+        """A former colleague: the one definition, asked by reports, search, profiles and
+        every page (in queries: former_q). Someone marked departed (profiles.actions
+        .mark_departed, which also stops them signing in), or an account switched off with
+        no departure recorded (old data: the admin's "active" box now marks a person
+        departed or returned, so it cannot make that state any more); both are the same.
+
+        The profile is read only when it is loaded already: departing always switches the
+        account off, so an active account whose profile is not at hand is a current one."""
+        if not self.is_active:
+            return True
+        profile = self._state.fields_cache.get("profile")
+        return bool(profile is not None and profile.departed_at is not None)
+
 
 class Department(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -134,6 +149,21 @@ def available_q(today: date, *, via: str = "") -> models.Q:
     )
 
 
+def former_q(*, via: str = "") -> models.Q:
+    """Former colleagues (User.is_former in a query); `via` is the path to a User
+    ("author__", "user__")."""
+    return models.Q(**{f"{via}is_active": False}) | models.Q(
+        **{f"{via}profile__departed_at__isnull": False}
+    )
+
+
+def current_q(*, via: str = "") -> models.Q:
+    """Current colleagues: everyone former_q leaves out (people without a profile too)."""
+    return models.Q(**{f"{via}is_active": True}) & models.Q(
+        **{f"{via}profile__departed_at__isnull": True}
+    )
+
+
 def departed_q(*, via: str = "") -> models.Q:
     """People marked departed; `via` is the path to a Profile ("user__profile__")."""
     return models.Q(**{f"{via}departed_at__isnull": False})
@@ -186,9 +216,36 @@ class Follow(models.Model):
         return f"{self.follower_id} follows {self.user_id or self.tag_id}"
 
 
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def seen_by_recipient(self) -> NotificationQuerySet:
+        """Only notifications whose post (if any) their recipient may see now: not deleted,
+        and outside private communities they are not in (questions.permissions' rule,
+        applied to each row's own recipient). A person who left a private community keeps
+        their rows, but the inbox, the bell, the socket and the digest no longer show them."""
+        from django.apps import apps
+
+        membership = apps.get_model("questions", "Membership")
+        member = models.Exists(
+            membership.objects.filter(
+                community_id=models.OuterRef("post__community_id"),
+                user_id=models.OuterRef("recipient_id"),
+            )
+        )
+        return self.filter(
+            models.Q(post__isnull=True)
+            | models.Q(post__deleted_at__isnull=True)
+            & (
+                models.Q(post__community__isnull=True)
+                | models.Q(post__community__visibility="open")
+                | models.Q(member)
+            )
+        )
+
+
 class Notification(models.Model):
     """Something that happened to a person. The row is the truth; the websocket push is a
-    courtesy, and clients catch up from here by last id after any gap."""
+    courtesy, and clients catch up from here by last id after any gap. Shown only while its
+    recipient may see its post (NotificationQuerySet.seen_by_recipient)."""
 
     class Verb(models.TextChoices):
         MENTIONED = "mentioned", "mentioned you"
@@ -224,6 +281,8 @@ class Notification(models.Model):
     # is kept either way (the e-mail digest and reports read it).
     in_app = models.BooleanField(default=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from intranet.lib.access import NotAllowed
 from profiles.models import Profile, User
 
 
@@ -33,7 +34,7 @@ def can_edit_profile(viewer: User | AnonymousUser, profile: Profile) -> bool:
 
 def is_people_staff(viewer: User | AnonymousUser) -> bool:
     """May manage leaving and departed people (the staff people page, handovers)."""
-    return bool(viewer.is_authenticated and viewer.is_active and viewer.is_staff)
+    return bool(viewer.is_authenticated and viewer.is_staff and not viewer.is_former)
 
 
 def require_people_staff(viewer: User | AnonymousUser) -> None:
@@ -48,3 +49,14 @@ def get_person_for_staff(viewer: User | AnonymousUser, username: str) -> Profile
     return get_object_or_404(
         Profile.objects.select_related("user", "department"), user__username=username
     )
+
+
+def require_colleague(actor: User | AnonymousUser | None) -> User:
+    """The acting person, if they may act at all: signed in and a current colleague (not a
+    former one: see User.is_former). NotAllowed otherwise. Every action that takes an acting
+    person calls this (or a check built on it) before anything else."""
+    if actor is None or not actor.is_authenticated or not isinstance(actor, User):
+        raise NotAllowed("Sign in to do this.")
+    if actor.is_former:
+        raise NotAllowed("Former colleagues cannot change anything here.")
+    return actor

@@ -38,7 +38,7 @@ from profiles.events import NOTIFICATION_RELATED, group_notifications
 from profiles.expertise import declared_topics, top_topics
 from profiles.forms import AvailabilityForm, DirectoryForm, ProfileForm
 from profiles.mailing import MAILS, read_unsubscribe_token
-from profiles.models import Follow, Notification, Profile, User
+from profiles.models import Follow, Notification, Profile, User, current_q
 from profiles.permissions import can_edit_profile, get_profile_for_user
 from questions import feeds
 from questions.actions import MAX_BODY, find_mentioned_people
@@ -127,7 +127,7 @@ def suggest_people(request: AuthenticatedRequest) -> JsonResponse:
     q = request.GET.get("q", "").strip().lstrip("@")[:50]
     if not q:
         return JsonResponse({"results": []})
-    people = Profile.objects.filter(user__is_active=True).filter(
+    people = Profile.objects.filter(current_q(via="user__")).filter(
         Q(user__username__istartswith=q)
         | Q(display_name__istartswith=q)
         | Q(display_name__icontains=f" {q}")
@@ -174,6 +174,7 @@ def edit_my_profile(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         with transaction.atomic():
             update_profile(
+                by=request.user,
                 profile=profile,
                 display_name=data["display_name"],
                 title=data["title"],
@@ -296,6 +297,7 @@ def notifications(request: AuthenticatedRequest) -> HttpResponse:
 def _inbox(request: AuthenticatedRequest) -> HttpResponse:
     rows = list(
         Notification.objects.filter(recipient=request.user, in_app=True)
+        .seen_by_recipient()
         .select_related(*NOTIFICATION_RELATED)
         .order_by("-id")[:100]
     )

@@ -3,6 +3,12 @@
 Every function validates its domain rules, writes in one transaction and returns what it
 wrote. Rule violations raise django.core.exceptions.ValidationError with a message meant
 for the person who typed the input.
+
+Every function that takes an acting person checks first, here and not only in the views,
+that this person may do it (questions.permissions' check_* helpers): NotVisible (a 404)
+when they may not see the post or community, NotAllowed (a 403) when they see it but may
+not change it, or may do nothing at all (anonymous, a former colleague). Nothing is written
+or notified then.
 """
 
 from __future__ import annotations
@@ -24,10 +30,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from intranet.lib.access import NotAllowed, NotVisible
+from intranet.lib.audit import DELETION, record_staff_change
 from intranet.lib.markdown import find_mentions, render_markdown
 from profiles import events
 from profiles.actions import notify, notify_many
-from profiles.models import Notification, User
+from profiles.models import Notification, User, current_q
+from profiles.permissions import require_colleague
 from questions.files import FILE_TYPES, file_type_for, human_size, max_upload_bytes, safe_filename
 from questions.links import record_item_links
 from questions.models import (
@@ -44,7 +53,18 @@ from questions.models import (
     TaggedPost,
     VersionDownload,
 )
-from questions.permissions import can_edit_post, can_view_community, can_view_post
+from questions.permissions import (
+    Viewer,
+    can_accept_answer,
+    can_view_community,
+    check_edits_answer,
+    check_edits_post,
+    check_owns_community,
+    check_sees_answer,
+    check_sees_community,
+    check_sees_post,
+    is_community_owner,
+)
 from questions.tagging import clean_tag_names
 from reports.sentiment import score as score_sentiment
 from reports.sentiment import score_post as score_post_sentiment
@@ -74,7 +94,7 @@ def find_mentioned_people(body: str) -> list[User]:
     found = {
         u.username.lower(): u
         for u in User.objects.filter(
-            username__in=wanted | set(handles), is_active=True
+            current_q(), username__in=wanted | set(handles)
         ).select_related("profile")
     }
     return [found[h.lower()] for h in handles if h.lower() in found]
@@ -116,13 +136,10 @@ def _check_text(value: str, *, field: str, limit: int, required: bool = True) ->
 
 
 def _check_community(author: User, community: Community | None) -> None:
-    if community is None:
-        return
-    if (
-        community.is_private
-        and not Membership.objects.filter(community=community, user=author).exists()
-    ):
-        raise ValidationError({"community": "Only members can post in this community."})
+    """Posting in a community needs seeing it: open, or private and a member (NotVisible
+    otherwise: a private community's existence is not admitted to outsiders)."""
+    if community is not None:
+        check_sees_community(author, community)
 
 
 def _mention(post: Post, people: Iterable[User], *, answer: Answer | None = None) -> list[User]:
@@ -160,6 +177,7 @@ def _create_post(
     fields: dict[str, Any] | None = None,
     then: Callable[[Post], object] | None = None,
 ) -> Post:
+    require_colleague(author)
     tag_names = clean_tag_names(tags)
     _check_community(author, community)
     rendered = render_with_mentions(body)
@@ -218,8 +236,22 @@ def post_status(
     )
 
 
-def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | list[str]) -> Post:
-    """Change a post's text and tags; marks it edited. New mentions are recorded."""
+@dataclass(frozen=True)
+class PostEdit:
+    """A checked edit of a post, as edit_post will write it."""
+
+    title: str
+    body: str
+    tag_names: list[str]
+    rendered: RenderedText
+
+
+def check_edit_post(
+    *, post: Post, editor: User, title: str, body: str, tags: str | list[str]
+) -> PostEdit:
+    """edit_post's checks without writing anything (for forms that validate before saving,
+    such as the admin's): refusals (check_edits_post), then ValidationError naming the field."""
+    check_edits_post(editor, post)
     if post.is_question or post.is_draft:
         title = _check_text(title, field="title", limit=MAX_TITLE)
         body = _check_text(body, field="body", limit=MAX_BODY, required=False)
@@ -227,7 +259,23 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
         title = ""
         body = _check_text(body, field="body", limit=MAX_STATUS)
     tag_names = clean_tag_names(tags)
-    rendered = render_with_mentions(body)
+    return PostEdit(title, body, tag_names, render_with_mentions(body))
+
+
+def _record_moderation(by: User, obj: Post | Answer | Community, message: str, **kw: Any) -> None:
+    """Staff changing what someone else wrote (or a community) is logged for audit."""
+    author_id = getattr(obj, "author_id", None)
+    if by.is_staff and author_id != by.pk:
+        record_staff_change(by=by, obj=obj, message=message, **kw)
+
+
+def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | list[str]) -> Post:
+    """Change a post's text and tags; marks it edited. New mentions are recorded and
+    notified, the HTML re-rendered and the post reindexed after commit; staff editing
+    someone else's post is logged (intranet.lib.audit). Precondition: the editor may edit it
+    (check_edits_post: the author, or staff who see it)."""
+    edit = check_edit_post(post=post, editor=editor, title=title, body=body, tags=tags)
+    title, body, tag_names, rendered = edit.title, edit.body, edit.tag_names, edit.rendered
     with transaction.atomic():
         post.title, post.body, post.body_html = title, body, rendered.html
         post.sentiment = score_post_sentiment(title, body)
@@ -238,14 +286,18 @@ def edit_post(*, post: Post, editor: User, title: str, body: str, tags: str | li
         sync_tag_activity([post.pk])
         record_item_links(writer=post.author, source_post=post)
         _mention(post, rendered.mentioned)
+        _record_moderation(editor, post, "Edited the post's title, text and tags.")
         reindex_posts(post.pk)
     return post
 
 
 def delete_post(*, post: Post, by: User) -> None:
-    """Soft delete: hidden everywhere (search too), kept for admins."""
+    """Soft delete: hidden everywhere (search too), kept for admins. Precondition: `by` may
+    edit the post (check_edits_post)."""
+    check_edits_post(by, post)
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
+        _record_moderation(by, post, "Deleted the post (kept for admins).", flag=DELETION)
         reindex_posts(post.pk)
 
 
@@ -254,9 +306,8 @@ def post_answer(
 ) -> Answer:
     """Answer a question, reply to a status update, or comment on a draft (about `version`,
     by default its current one). Raises the post in feeds."""
+    check_sees_post(author, post)
     body = _check_text(body, field="body", limit=MAX_BODY)
-    if not can_view_post(author, post):
-        raise ValidationError("This post is not available.")
     if post.is_draft:
         version = version or post.current_version
         if version is None or version.post_id != post.pk:
@@ -297,20 +348,34 @@ def post_answer(
     return answer
 
 
-def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
+def check_edit_answer(*, answer: Answer, editor: User, body: str) -> tuple[str, RenderedText]:
+    """edit_answer's checks without writing anything: refusals (check_edits_answer), then
+    ValidationError naming the field. Returns the body to store and its rendering."""
+    check_edits_answer(editor, answer)
     body = _check_text(body, field="body", limit=MAX_BODY)
-    rendered = render_with_mentions(body)
+    return body, render_with_mentions(body)
+
+
+def edit_answer(*, answer: Answer, editor: User, body: str) -> Answer:
+    """Change an answer's text (re-rendered, new mentions notified, the post reindexed;
+    staff editing someone else's answer is logged). Precondition: the editor may edit it
+    (check_edits_answer: the author, or staff who see it)."""
+    body, rendered = check_edit_answer(answer=answer, editor=editor, body=body)
     with transaction.atomic():
         answer.body, answer.body_html, answer.edited_at = body, rendered.html, timezone.now()
         answer.sentiment = score_sentiment(body)
         answer.save(update_fields=["body", "body_html", "sentiment", "edited_at"])
         record_item_links(writer=answer.author, source_post=answer.post, source_answer=answer)
         _mention(answer.post, rendered.mentioned, answer=answer)
+        _record_moderation(editor, answer, "Edited the answer's text.")
         reindex_posts(answer.post_id)
     return answer
 
 
 def delete_answer(*, answer: Answer, by: User) -> None:
+    """Soft delete an answer (no longer accepted, counted or found). Precondition: `by` may
+    edit it (check_edits_answer)."""
+    check_edits_answer(by, answer)
     with transaction.atomic():
         if Answer.objects.filter(pk=answer.pk, deleted_at__isnull=True).update(
             deleted_at=timezone.now()
@@ -319,13 +384,16 @@ def delete_answer(*, answer: Answer, by: User) -> None:
             Post.objects.filter(pk=answer.post_id, accepted_answer=answer).update(
                 accepted_answer=None
             )
+            _record_moderation(by, answer, "Deleted the answer (kept for admins).", flag=DELETION)
             reindex_posts(answer.post_id)
 
 
 def accept_answer(*, post: Post, answer: Answer | None, by: User) -> Post:
-    """The asker marks one answer as the accepted one (or none). Precondition: by is the asker."""
-    if by.pk != post.author_id or not post.is_question:
-        raise ValidationError("Only the person who asked can accept an answer.")
+    """The asker marks one answer as the accepted one (or none). Preconditions: `by` sees
+    the question (NotVisible) and asked it (NotAllowed)."""
+    check_sees_post(by, post)
+    if not can_accept_answer(by, post):
+        raise NotAllowed("Only the person who asked can accept an answer.")
     if answer is not None and (answer.post_id != post.pk or answer.is_deleted):
         raise ValidationError("That answer does not belong to this question.")
     changed = post.accepted_answer_id != (answer.pk if answer else None)
@@ -362,6 +430,10 @@ def set_like(
         target_model, target = Answer, answer
     else:
         raise ValueError("like exactly one of post or answer")
+    if answer is not None:
+        check_sees_answer(user, answer)
+    else:
+        check_sees_post(user, target)  # type: ignore[arg-type]
     if target.author_id == user.pk:
         raise ValidationError("You cannot like your own post.")
     with transaction.atomic():
@@ -391,17 +463,29 @@ def set_like(
 def set_bookmark(
     *, user: User, post: Post | None = None, answer: Answer | None = None, saved: bool
 ) -> Bookmark | None:
-    """Save (or unsave) a post or answer. New bookmarks are public; see set_bookmark_privacy."""
+    """Save (or unsave) a post or answer. New bookmarks are public; see set_bookmark_privacy.
+    Saving needs seeing the post or answer; unsaving one's own bookmark does not (the post
+    may have become invisible since)."""
     if (post is None) == (answer is None):
         raise ValueError("bookmark exactly one of post or answer")
+    require_colleague(user)
     if not saved:
         Bookmark.objects.filter(user=user, post=post, answer=answer).delete()
         return None
+    if answer is not None:
+        check_sees_answer(user, answer)
+    elif post is not None:
+        check_sees_post(user, post)
     bookmark, _ = Bookmark.objects.get_or_create(user=user, post=post, answer=answer)
     return bookmark
 
 
-def set_bookmark_privacy(*, bookmark: Bookmark, is_private: bool) -> Bookmark:
+def set_bookmark_privacy(*, by: User, bookmark: Bookmark, is_private: bool) -> Bookmark:
+    """Show a bookmark on one's board or keep it to oneself. Precondition: `by` owns it
+    (NotVisible otherwise: other people's private bookmarks are not admitted to exist)."""
+    require_colleague(by)
+    if bookmark.user_id != by.pk:
+        raise NotVisible("No such bookmark.")
     bookmark.is_private = is_private
     bookmark.save(update_fields=["is_private"])
     return bookmark
@@ -411,6 +495,7 @@ def create_community(
     *, creator: User, name: str, description: str = "", visibility: str = "open"
 ) -> Community:
     """Create a community; the creator becomes its first owner."""
+    require_colleague(creator)
     name = _check_text(name, field="name", limit=100)
     slug = slugify(name)[:100]
     if not slug:
@@ -434,8 +519,31 @@ def create_community(
     return community
 
 
+def set_community_visibility(*, by: User, community: Community, visibility: str) -> Community:
+    """Make a community open or private. Its posts are reindexed after commit, so that
+    search shows them to exactly the people who may now see them; staff changing it is
+    logged (intranet.lib.audit). Preconditions: `by` sees the community and owns it or is
+    staff (NotVisible / NotAllowed); `visibility` is one of Community.Visibility
+    (ValidationError). Nothing happens when it does not change."""
+    user = check_sees_community(by, community)
+    if not (user.is_staff or is_community_owner(user, community)):
+        raise NotAllowed("Only owners and staff can change who sees a community.")
+    if visibility not in Community.Visibility.values:
+        raise ValidationError({"visibility": "Choose open or private."})
+    if community.visibility == visibility:
+        return community
+    with transaction.atomic():
+        Community.objects.filter(pk=community.pk).update(visibility=visibility)
+        community.visibility = visibility
+        _record_moderation(by, community, f"Made the community {visibility}.")
+        reindex_posts(*Post.objects.filter(community=community).values_list("pk", flat=True))
+    return community
+
+
 def join_community(*, user: User, community: Community) -> Membership:
-    """Join an open community. Private ones are joined by invitation only."""
+    """Join an open community. Private ones are joined by invitation only (and are not
+    admitted to exist for those outside them: NotVisible)."""
+    check_sees_community(user, community)
     if community.is_private:
         raise ValidationError("This community is private: ask an owner to add you.")
     membership, _ = Membership.objects.get_or_create(community=community, user=user)
@@ -443,6 +551,8 @@ def join_community(*, user: User, community: Community) -> Membership:
 
 
 def leave_community(*, user: User, community: Community) -> None:
+    """Leave a community (nothing happens for a non-member); the last owner cannot."""
+    require_colleague(user)
     membership = Membership.objects.filter(community=community, user=user).first()
     if membership is None:
         return
@@ -457,11 +567,12 @@ def leave_community(*, user: User, community: Community) -> None:
 
 
 def add_member(*, by: User, community: Community, user: User) -> Membership:
-    """An owner adds (invites) a colleague to a community, private or open."""
-    if not Membership.objects.filter(
-        community=community, user=by, role=Membership.Role.OWNER
-    ).exists():
-        raise ValidationError("Only owners can add members.")
+    """An owner adds (invites) a current colleague to a community, private or open.
+    Preconditions: `by` owns it (check_owns_community); the person added is a current
+    colleague (ValidationError: a former colleague cannot join anything)."""
+    check_owns_community(by, community)
+    if user.is_former:
+        raise ValidationError("Former colleagues cannot be added to a community.")
     membership, _ = Membership.objects.get_or_create(community=community, user=user)
     return membership
 
@@ -591,10 +702,9 @@ def upload_version(
 ) -> DraftVersion:
     """Add a new version of a draft (the author or staff). Every version is kept; people who
     commented or were asked to review hear about it."""
-    if not post.is_draft or post.is_deleted:
+    check_edits_post(uploader, post)
+    if not post.is_draft:
         raise ValidationError("Only drafts have versions.")
-    if not can_edit_post(uploader, post):
-        raise ValidationError("Only the draft's author can upload a new version.")
     change_note = _check_text(
         change_note, field="change_note", limit=MAX_CHANGE_NOTE, required=False
     )
@@ -613,7 +723,7 @@ def upload_version(
             )
         )
         reviewers |= {post.author_id}
-        people = User.objects.filter(pk__in=reviewers, is_active=True)
+        people = User.objects.filter(current_q(), pk__in=reviewers)
         if post.community is not None and post.community.is_private:
             people = people.filter(memberships__community=post.community)  # who can see it
         notify_many(
@@ -626,9 +736,11 @@ def upload_version(
 
 
 def set_feedback_wanted(*, post: Post, by: User, wanted: bool) -> Post:
-    """The author marks a draft final (no more feedback wanted), or reopens it."""
-    if not post.is_draft or not can_edit_post(by, post):
-        raise ValidationError("Only the draft's author can change this.")
+    """The author marks a draft final (no more feedback wanted), or reopens it.
+    Precondition: `by` may edit the post (check_edits_post)."""
+    check_edits_post(by, post)
+    if not post.is_draft:
+        raise ValidationError("Only drafts ask for feedback.")
     post.feedback_wanted = wanted
     post.save(update_fields=["feedback_wanted"])
     return post
@@ -638,8 +750,9 @@ def record_download(*, version: DraftVersion, user: User) -> bool:
     """Count a download: once per person and day for the version, and once per person and
     day for the draft as a whole. The author's own downloads are not counted. Safe under
     concurrent requests: the unique rows decide, and counters move only with an insert.
-    Returns whether anything was counted."""
+    Returns whether anything was counted. Precondition: the person sees the draft."""
     post = version.post
+    check_sees_post(user, post)
     if user.pk == post.author_id:
         return False
     day = timezone.localdate()
@@ -659,14 +772,18 @@ def record_download(*, version: DraftVersion, user: User) -> bool:
     return True
 
 
-def record_view(*, post: Post, user: User) -> bool:
+def record_view(*, post: Post, user: Viewer) -> bool:
     """Count a view of a post: once per signed-in person and day, never the author's own.
     Safe under concurrent requests: one INSERT ... ON CONFLICT DO NOTHING decides (no failed
     statement, so nothing is logged as an error on PostgreSQL), and view_count moves only
     when a row was really inserted. A repeat view the same day costs one cache read (the
     cache remembers counted views for the rest of the day, after commit). Returns whether
-    the view was counted."""
-    if not user.is_authenticated or user.pk == post.author_id:
+    the view was counted. Precondition: the person sees the post (nobody anonymous is
+    counted: False)."""
+    if not user.is_authenticated:
+        return False
+    check_sees_post(user, post)
+    if user.pk == post.author_id:
         return False
     day = timezone.localdate()
     key = f"post-view:{post.pk}:{user.pk}:{day.isoformat()}"

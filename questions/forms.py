@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 
-from profiles.models import User
+from profiles.models import User, current_q
 from questions.actions import MAX_BODY, MAX_CHANGE_NOTE, MAX_STATUS, MAX_TITLE
 from questions.files import ACCEPT_ATTRIBUTE, ALLOWED_DESCRIPTION, human_size, max_upload_bytes
 from questions.models import Community, DraftVersion, Post
@@ -281,7 +281,7 @@ class AddMemberForm(forms.Form):
 
     def clean_username(self) -> User:
         handle = self.cleaned_data["username"].strip().lstrip("@")
-        user = User.objects.filter(username__iexact=handle, is_active=True).first()
+        user = User.objects.filter(current_q(), username__iexact=handle).first()
         if user is None:
             raise forms.ValidationError(f"Nobody has the handle @{handle}.")
         return user

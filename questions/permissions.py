@@ -11,7 +11,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from taggit.models import Tag
 
+from intranet.lib.access import NotAllowed, NotVisible
 from profiles.models import User
+from profiles.permissions import require_colleague
 from questions.models import Answer, Community, Membership, Post, PostQuerySet
 
 Viewer = User | AnonymousUser
@@ -133,3 +135,57 @@ def is_community_owner(user: Viewer, community: Community) -> bool:
     return Membership.objects.filter(
         community=community, user_id=user.pk or 0, role=Membership.Role.OWNER
     ).exists()
+
+
+# --- Checks the actions make: the acting person may do this (see intranet.lib.access) ----
+# Each returns the acting person as a User, or raises NotVisible (404: they may not see the
+# subject) or NotAllowed (403: they see it but may not do this, or may do nothing at all).
+
+
+def check_sees_post(actor: Viewer | None, post: Post) -> User:
+    """A current colleague who may see the post (not deleted, not in a private community
+    they are not in)."""
+    user = require_colleague(actor)
+    if not can_view_post(user, post):
+        raise NotVisible("No such post.")
+    return user
+
+
+def check_sees_answer(actor: Viewer | None, answer: Answer) -> User:
+    """A current colleague who may see the answer: it is not deleted and its post is
+    visible to them."""
+    user = require_colleague(actor)
+    if answer.is_deleted or not can_view_post(user, answer.post):
+        raise NotVisible("No such answer.")
+    return user
+
+
+def check_sees_community(actor: Viewer | None, community: Community) -> User:
+    user = require_colleague(actor)
+    if not can_view_community(user, community):
+        raise NotVisible("No such community.")
+    return user
+
+
+def check_edits_post(actor: Viewer | None, post: Post) -> User:
+    """Who may change or delete a post: its author or staff, among those who see it."""
+    user = check_sees_post(actor, post)
+    if not can_edit_post(user, post):
+        raise NotAllowed("Only the author can change this post.")
+    return user
+
+
+def check_edits_answer(actor: Viewer | None, answer: Answer) -> User:
+    """Who may change or delete an answer: its author or staff, among those who see it."""
+    user = check_sees_answer(actor, answer)
+    if not can_edit_answer(user, answer):
+        raise NotAllowed("Only the author can change this answer.")
+    return user
+
+
+def check_owns_community(actor: Viewer | None, community: Community) -> User:
+    """An owner of the community (who sees it, being a member)."""
+    user = check_sees_community(actor, community)
+    if not is_community_owner(user, community):
+        raise NotAllowed("Only owners can do this.")
+    return user

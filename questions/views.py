@@ -383,7 +383,9 @@ def bookmark_answer(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def bookmark_privacy(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     bookmark = get_object_or_404(Bookmark, pk=pk, user=request.user)
-    actions.set_bookmark_privacy(bookmark=bookmark, is_private=request.POST.get("private") == "1")
+    actions.set_bookmark_privacy(
+        by=request.user, bookmark=bookmark, is_private=request.POST.get("private") == "1"
+    )
     return redirect(reverse("person", args=[request.user.username]) + "#bookmarks")
 
 

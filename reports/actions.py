@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-
+from intranet.lib.access import NotAllowed
 from profiles import actions as profiles_actions
 from profiles.models import User
+from profiles.permissions import is_people_staff
 from reports import risk
 from reports.cache import forget_reports
 from reports.people import Person
@@ -24,10 +24,12 @@ def request_handover(*, by: User, person: Person) -> HandoverResult:
     """Ask `person` and their suggested successors (as the risk report shows them) to hand
     over the tags at risk, or the person's strongest tags when none is at risk.
 
-    Precondition: `by` is staff (profiles.actions.ask_for_handover enforces it too). Side
+    Precondition: `by` is staff (NotAllowed, before anything is read or sent). Side
     effects are that action's: notifications to the person and successors after commit,
     and a log entry. Sends nothing when there is nothing to hand over, or when the action is
     not installed (profiles without departures)."""
+    if not is_people_staff(by):
+        raise NotAllowed("Only staff can ask for a handover.")
     ask = getattr(profiles_actions, "ask_for_handover", None)
     if ask is None:
         return HandoverResult(
@@ -58,5 +60,5 @@ def refresh_reports(*, by: User) -> None:
     """Staff: forget every cached report, so that each is built from the current data the
     next time it is opened (the "Refresh now" button)."""
     if not (by.is_active and by.is_staff):
-        raise PermissionDenied("Only staff can refresh the reports.")
+        raise NotAllowed("Only staff can refresh the reports.")
     forget_reports()

@@ -1,6 +1,7 @@
 """Former and leaving colleagues, as the reports read them.
 
-A person has left when their account is inactive (`is_active` False). The day they left is
+A person has left when they are a former colleague (profiles' one definition:
+profiles.models.former_q, User.is_former). The day they left is
 their profile's `departed_at` where it is recorded, else the day of their last sign-in (old
 data), else unknown: then every use of their content in a report's range counts as use
 after they left. A person is leaving when their profile has a `leaving_on` date and they
@@ -20,7 +21,7 @@ from django.db.models import DateTimeField, F, Field, IntegerField, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from profiles.models import Profile, User
+from profiles.models import Profile, User, current_q, former_q
 from reports.periods import DateRange, LocalDay
 
 UNKNOWN = -1  # LocalDay of an unknown departure: before any range
@@ -81,7 +82,7 @@ def _local_date(value: date | datetime | None) -> date | None:
 
 def former_colleagues(ids: list[int] | None = None) -> dict[int, Person]:
     """Every person who has left (or those of `ids`), by id (one query)."""
-    people = User.objects.filter(is_active=False)
+    people = User.objects.filter(former_q())
     if ids is not None:
         people = people.filter(pk__in=ids)
     departed = profile_field("departed_at") is not None
@@ -111,7 +112,7 @@ def leaving_colleagues(period: DateRange | None = None) -> list[Person]:
     """Active people with a leaving date (in `period`, if given), soonest first."""
     if not has_leaving_dates():
         return []
-    profiles = Profile.objects.filter(leaving_q(), user__is_active=True)
+    profiles = Profile.objects.filter(leaving_q(), current_q(via="user__"))
     if period is not None:
         profiles = profiles.filter(leaving_on__gte=period.start, leaving_on__lte=period.end)
     rows = profiles.order_by("leaving_on", "display_name").values_list(

@@ -26,7 +26,7 @@ from django.db import connection
 from django.db.models import BigIntegerField, CharField, Count, F, Lookup, Q, QuerySet, Value
 from django.utils.text import Truncator
 
-from profiles.models import User
+from profiles.models import User, former_q
 from questions.models import Answer, DraftDownload, Like, Post, PostView
 from reports import charts
 from reports.people import UNKNOWN, Person, former_colleagues
@@ -82,7 +82,7 @@ def _among(key: str, owners: dict[int, Owner], subquery: QuerySet[Any]) -> Q | _
 
 
 def _former() -> QuerySet[User]:
-    return User.objects.filter(is_active=False)
+    return User.objects.filter(former_q())
 
 
 Owner = tuple[int, int]  # (the post shown for an item, the person whose knowledge it is)

@@ -27,7 +27,7 @@ from django.utils.text import Truncator
 from taggit.models import Tag
 
 from profiles.expertise import available_candidates
-from profiles.models import Expertise, Profile, User
+from profiles.models import Expertise, Profile, User, current_q
 from questions.models import Answer, Post
 from reports import charts
 from reports.people import Person, has_leaving_dates, leaving_colleagues, leaving_q
@@ -111,7 +111,9 @@ def assess(people: list[Person], viewer: User, *, what_if: int | None = None) ->
     _sole_questions(found, viewer)
     _sole_drafts(found, viewer)
     leaving_ids = set(
-        Profile.objects.filter(leaving_q(), user__is_active=True).values_list("user_id", flat=True)
+        Profile.objects.filter(leaving_q(), current_q(via="user__")).values_list(
+            "user_id", flat=True
+        )
     )
     _successors(found, exclude=set(ids) | leaving_ids)
     return [found[pk] for pk in ids]
@@ -126,7 +128,7 @@ def _tag_shares(found: dict[int, AtRisk]) -> None:
     totals = {
         tag_id: (total, holders)
         for tag_id, total, holders in Expertise.objects.filter(
-            tag_id__in={row[1] for row in rows}, user__is_active=True
+            current_q(via="user__"), tag_id__in={row[1] for row in rows}
         )
         .values_list("tag_id")
         .annotate(total=Sum("score"), holders=Count("pk"))
@@ -240,7 +242,7 @@ def pickable_people() -> list[tuple[str, str]]:
     options = cache.get("reports:risk:pickable")
     if options is None:
         top = (
-            Expertise.objects.filter(user__is_active=True)
+            Expertise.objects.filter(current_q(via="user__"))
             .values("user_id")
             .annotate(total=Sum("score"))
             .order_by("-total")[:PICKABLE_PEOPLE]
@@ -256,7 +258,7 @@ def pickable_people() -> list[tuple[str, str]]:
 def find_person(username: str) -> Person | None:
     """A current colleague by @handle, for the what-if."""
     row = (
-        User.objects.filter(username=username, is_active=True)
+        User.objects.filter(current_q(), username=username)
         .values_list("pk", "username", "profile__display_name", "profile__department__name")
         .first()
     )

@@ -21,7 +21,7 @@ from whoosh.lang.porter import stem
 
 from profiles.models import Follow, User
 from questions.models import Answer, Community, Like, Post
-from questions.permissions import member_community_ids
+from questions.permissions import member_community_ids, visible_posts
 from search.backend import get_backend
 from search.backends.base import Audience, Candidate, SearchUnavailable
 from search.documents import KIND_LABELS, PERSON, split_key
@@ -199,7 +199,10 @@ def _post_results(
     ids = [split_key(c.key)[1] for c, _ in scored]
     posts = {
         p.pk: p
-        for p in Post.objects.filter(pk__in=ids, deleted_at__isnull=True)
+        # The visibility rule again on what the index returned, so that a stale document
+        # (a community made private since) can never show a post the searcher may not see.
+        for p in visible_posts(user)
+        .filter(pk__in=ids)
         .select_related("author__profile", "community", "current_version", "accepted_answer")
         .prefetch_related("tags")  # type: ignore[misc]
     }
@@ -216,7 +219,7 @@ def _post_results(
     results = {}
     for candidate, score in scored:
         post = posts.get(split_key(candidate.key)[1])
-        if post is None:  # deleted since it was indexed
+        if post is None:  # deleted or hidden from the searcher since it was indexed
             continue
         texts = [post.body]
         if post.accepted_answer is not None:
@@ -233,7 +236,7 @@ def _post_results(
             reasons=_reasons(signals[post.pk], network),
             score=score,
             post=post,
-            former=not post.author.is_active,
+            former=post.author.is_former,
         )
     return results
 
@@ -268,7 +271,7 @@ def _person_results(
             reasons=[],
             score=score,
             person=person,
-            former=not person.is_active,
+            former=person.is_former,
         )
     return results
 
@@ -354,7 +357,7 @@ def suggest(user: User, prefix: str, *, limit: int = 8) -> list[Suggestion]:
         return []
     post_ids = [pk for kind, pk in map(split_key, keys) if kind != PERSON]
     user_ids = [pk for kind, pk in map(split_key, keys) if kind == PERSON]
-    posts = {p.pk: p for p in Post.objects.filter(pk__in=post_ids, deleted_at__isnull=True)}
+    posts = {p.pk: p for p in visible_posts(user).filter(pk__in=post_ids)}
     people = {u.pk: u for u in User.objects.filter(pk__in=user_ids).select_related("profile")}
     out = []
     for kind, pk in map(split_key, keys):
@@ -363,7 +366,7 @@ def suggest(user: User, prefix: str, *, limit: int = 8) -> list[Suggestion]:
             out.append(
                 Suggestion(
                     person.profile.display_name,
-                    f"@{person.username}" + ("" if person.is_active else " · former colleague"),
+                    f"@{person.username}" + (" · former colleague" if person.is_former else ""),
                     reverse("person", args=[person.username]),
                     PERSON,
                 )
@@ -413,10 +416,7 @@ def similar_questions(user: User, title: str, *, limit: int = 5) -> list[Similar
     need = 1 if len(wanted) <= 2 else math.ceil(len(wanted) / 2)
     ids = [split_key(k)[1] for k, _ in best]
     posts = {
-        p.pk: p
-        for p in Post.objects.filter(pk__in=ids, deleted_at__isnull=True).select_related(
-            "accepted_answer"
-        )
+        p.pk: p for p in visible_posts(user).filter(pk__in=ids).select_related("accepted_answer")
     }
     answers: dict[int, str] = {}
     for post_id, body in (

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from intranet.lib.access import NotAllowed
 from profiles.models import Notification
 from questions import actions
 from questions.extract import MAX_CHARS
@@ -140,7 +141,7 @@ def test_new_versions_are_kept_numbered_and_tell_reviewers(make_user, make_draft
         )
     )
     assert told == {"maria", "ken"}
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):
         actions.upload_version(
             post=draft, uploader=ken, file=io.BytesIO(b"mine"), filename="plan.md"
         )

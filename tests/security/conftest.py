@@ -140,7 +140,7 @@ def world(
         public_draft = make_draft(author=olga, title="Release checklist", tags=["release"])
         bookmark = actions.set_bookmark(user=olga, post=public_question, saved=True)
         assert bookmark is not None
-        actions.set_bookmark_privacy(bookmark=bookmark, is_private=True)
+        actions.set_bookmark_privacy(by=olga, bookmark=bookmark, is_private=True)
 
         # otto reads olga's network and the shared tag: the feeds must filter for him.
         set_follow_person(follower=otto, person=olga, following=True)

@@ -21,7 +21,7 @@ from intranet.lib.mail import MailNotSent, absolute_url, compose, send
 from profiles.actions import preferences
 from profiles.events import NOTIFICATION_RELATED, notification_text, notification_url
 from profiles.mailing import DIGEST, settings_url, unsubscribe_url
-from profiles.models import Follow, Notification, User
+from profiles.models import Follow, Notification, User, current_q
 from questions.models import Post, TaggedPost
 from questions.permissions import visible_posts
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, hours: int, base_url: str, dry_run: bool, **options: Any) -> None:
         since = timezone.now() - timedelta(hours=hours)
-        people = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
+        people = User.objects.filter(current_q()).exclude(email="").order_by("pk")
         sent, failed = 0, 0
         for person in tqdm(
             people, total=people.count(), desc="Digests", unit="person", disable=None
@@ -69,6 +69,7 @@ class Command(BaseCommand):
                 emailed_at__isnull=True,
                 created_at__gte=since,
             )
+            .seen_by_recipient()  # they may have left a private community since
             .select_related(*NOTIFICATION_RELATED)
             .order_by("pk")[:50]
         )
