@@ -135,3 +135,39 @@ def test_followed_tag_posts_are_found_behind_many_private_ones(
     shown = posts_in(feeds.home_feed(me, tab="network"))
     assert shown == list(reversed(public))
     assert not set(shown) & set(hidden)
+
+
+def test_network_feed_keeps_newer_posts_of_a_tag_crowded_by_posts_the_reader_cannot_see(
+    make_user, make_community, make_question
+):
+    """The newest posts of one followed tag are private; the reader's page must still hold
+    that tag's older visible posts before anything older from another followed tag."""
+    me, owner = make_user(), make_user()
+    secret = make_community("M&A", owner=owner, private=True)
+    oldest = [make_question(author=owner, tags=["b"]) for _ in range(feeds.PAGE_SIZE + 1)]
+    older_a = [make_question(author=owner, tags=["a"]) for _ in range(10)]
+    newer_a = []
+    for _ in range(11):
+        newer_a.append(make_question(author=owner, tags=["a"]))
+        make_question(author=owner, tags=["a"], community=secret)
+    for name in ("a", "b"):
+        set_follow_tag(follower=me, tag=Tag.objects.get(name=name), following=True)
+    for tab in ("network", "mytags"):
+        shown = posts_in(feeds.home_feed(me, tab=tab))
+        assert shown == (newer_a[::-1] + older_a[::-1])[: feeds.PAGE_SIZE], tab
+        assert not set(shown) & set(oldest), tab
+
+
+def test_my_tags_tab_pages_through_every_question_in_followed_tags_once(make_user, make_question):
+    me, author = make_user(), make_user()
+    made = [make_question(author=author, tags=[("a", "b", "c")[i % 3]]) for i in range(30)]
+    made += [make_question(author=author, tags=["a", "b"]) for _ in range(2)]  # shown once
+    actions.post_status(author=author, body="Not a question", tags=["a"])
+    for name in ("a", "b", "c"):
+        set_follow_tag(follower=me, tag=Tag.objects.get(name=name), following=True)
+    first = feeds.home_feed(me, tab="mytags")
+    second = feeds.home_feed(me, tab="mytags", cursor=first.next_cursor)
+    seen = posts_in(first) + posts_in(second)
+    assert len(first.items) == feeds.PAGE_SIZE and second.next_cursor is None
+    assert len(seen) == len(set(seen)) == 32
+    assert set(made) <= set(seen)
