@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
+from taggit.models import Tag
 
 from profiles.models import Follow, User
 from questions.models import (
@@ -24,6 +25,7 @@ from questions.models import (
     Post,
     PostQuerySet,
     Standard,
+    TaggedPost,
 )
 from questions.permissions import visible_posts
 
@@ -117,7 +119,7 @@ class Network:
 def with_card_data(posts: QuerySet[Post]) -> QuerySet[Post]:
     """Everything a post card shows, in a constant number of queries."""
     return posts.select_related("author__profile", "community", "current_version").prefetch_related(
-        "tags",  # type: ignore[misc]
+        # Tags: see prefetch_tags, called on the page once it is read.
         Prefetch("mentions", queryset=Mention.objects.select_related("user__profile")),
         # "De facto standard in #x" badges of the post or one of its answers.
         Prefetch(
@@ -126,6 +128,27 @@ def with_card_data(posts: QuerySet[Post]) -> QuerySet[Post]:
             to_attr="standard_badges",
         ),
     )
+
+
+def prefetch_tags(posts: list[Post]) -> None:
+    """Read the posts' tags in one query and keep them where `post.tags.all()` finds them.
+
+    django-taggit's prefetch (prefetch_related("tags")) builds a new filtered queryset for
+    every post only to hold its result: about a tenth of a feed page's query work. Here
+    each post holds a copy of one unfiltered queryset with its tags as the result."""
+    if not posts:
+        return
+    tags: dict[int, list[Tag]] = {post.pk: [] for post in posts}
+    rows = TaggedPost.objects.filter(content_object_id__in=tags).select_related("tag")
+    for row in rows.order_by("id"):
+        tags[row.content_object_id].append(row.tag)
+    unfiltered = Tag.objects.all()
+    for post in posts:
+        held = unfiltered.all()
+        held._result_cache = tags[post.pk]
+        held._prefetch_done = True
+        # The name django-taggit's manager looks up: the field's name.
+        post.__dict__.setdefault("_prefetched_objects_cache", {})["tags"] = held
 
 
 def encode_cursor(post: Post) -> str:
@@ -222,6 +245,7 @@ def build_page(
 ) -> FeedPage:
     network = network or Network(user)
     page, next_cursor = paginate(with_card_data(posts), cursor)
+    prefetch_tags(page)
     liked = liked_post_ids(user, page)
     items = [FeedItem(post=p, reasons=network.reasons(p), liked=p.pk in liked) for p in page]
     return FeedPage(items=items, next_cursor=next_cursor)

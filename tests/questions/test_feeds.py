@@ -171,3 +171,18 @@ def test_my_tags_tab_pages_through_every_question_in_followed_tags_once(make_use
     assert len(first.items) == feeds.PAGE_SIZE and second.next_cursor is None
     assert len(seen) == len(set(seen)) == 32
     assert set(made) <= set(seen)
+
+
+def test_feed_cards_show_each_posts_own_tags_and_a_retag_at_once(
+    make_user, make_question, client_for
+):
+    me, author = make_user(), make_user()
+    ops = make_question(author=author, title="Ops question?", tags=["ops", "ci"])
+    hr = make_question(author=author, title="HR question?", tags=["hr"])
+    untagged = make_question(author=author, title="Untagged?")
+    page = feeds.home_feed(me, tab="all")
+    tags = {item.post.pk: sorted(t.name for t in item.post.tags.all()) for item in page.items}
+    assert tags == {ops.pk: ["ci", "ops"], hr.pk: ["hr"], untagged.pk: []}
+    actions.edit_post(post=hr, editor=author, title=hr.title, body="", tags=["payroll"])
+    html = client_for(me).get("/?tab=all").content.decode()
+    assert 'href="/tags/payroll/"' in html and 'href="/tags/hr/"' not in html
