@@ -259,9 +259,9 @@ def home_feed(user: User, *, tab: str, cursor: str | None = None) -> FeedPage:
     elif tab == "unanswered":
         posts = posts.unanswered()
     elif tab == "mytags":
-        tags = sorted(Network(user).followed_tag_ids)
-        ids = newest_in_tags(posts.questions(), tags, cursor)
-        return build_page(user, Post.objects.filter(id__in=ids), cursor)
+        network = Network(user)  # its followed tags also give the cards' reasons
+        ids = newest_in_tags(posts.questions(), sorted(network.followed_tag_ids), cursor)
+        return build_page(user, Post.objects.filter(id__in=ids), cursor, network)
     return build_page(user, posts, cursor)
 
 
