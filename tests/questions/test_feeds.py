@@ -186,3 +186,23 @@ def test_feed_cards_show_each_posts_own_tags_and_a_retag_at_once(
     actions.edit_post(post=hr, editor=author, title=hr.title, body="", tags=["payroll"])
     html = client_for(me).get("/?tab=all").content.decode()
     assert 'href="/tags/payroll/"' in html and 'href="/tags/hr/"' not in html
+
+
+def test_network_feed_is_the_same_whether_followed_posts_are_recent_or_old(
+    make_user, make_question, monkeypatch
+):
+    """The network feed looks first among the newest posts of everyone; a page found there
+    or after falling back to all of them holds exactly the newest posts of followed people."""
+    monkeypatch.setattr(feeds, "RECENT_WINDOW", 30)
+    me, followed, stranger = make_user(), make_user(), make_user()
+    set_follow_person(follower=me, person=followed, following=True)
+    old = [make_question(author=followed) for _ in range(feeds.PAGE_SIZE + 2)]
+    for _ in range(40):  # pushes the followed person's posts out of the recent window
+        make_question(author=stranger)
+    shown = posts_in(feeds.home_feed(me, tab="network"))
+    assert shown == old[::-1][: feeds.PAGE_SIZE]
+    recent = [make_question(author=followed) for _ in range(feeds.PAGE_SIZE + 2)]
+    first = feeds.home_feed(me, tab="network")
+    assert posts_in(first) == recent[::-1][: feeds.PAGE_SIZE]
+    second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
+    assert posts_in(second) == (recent[::-1] + old[::-1])[feeds.PAGE_SIZE : 2 * feeds.PAGE_SIZE]
