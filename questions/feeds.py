@@ -59,20 +59,26 @@ class Network:
         self.user = user
 
     @cached_property
-    def followed_user_ids(self) -> set[int]:
-        return set(
-            Follow.objects.filter(follower=self.user, user__isnull=False).values_list(
-                "user_id", flat=True
-            )
-        )
+    def _follows(self) -> tuple[set[int], set[int]]:
+        """The people and the tags followed, read in one query."""
+        people: set[int] = set()
+        tags: set[int] = set()
+        for user_id, tag_id in Follow.objects.filter(follower=self.user).values_list(
+            "user_id", "tag_id"
+        ):
+            if user_id is not None:
+                people.add(user_id)
+            if tag_id is not None:
+                tags.add(tag_id)
+        return people, tags
 
-    @cached_property
+    @property
+    def followed_user_ids(self) -> set[int]:
+        return self._follows[0]
+
+    @property
     def followed_tag_ids(self) -> set[int]:
-        return set(
-            Follow.objects.filter(follower=self.user, tag__isnull=False).values_list(
-                "tag_id", flat=True
-            )
-        )
+        return self._follows[1]
 
     @cached_property
     def community_ids(self) -> set[int]:
