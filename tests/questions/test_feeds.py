@@ -135,3 +135,74 @@ def test_followed_tag_posts_are_found_behind_many_private_ones(
     shown = posts_in(feeds.home_feed(me, tab="network"))
     assert shown == list(reversed(public))
     assert not set(shown) & set(hidden)
+
+
+def test_network_feed_keeps_newer_posts_of_a_tag_crowded_by_posts_the_reader_cannot_see(
+    make_user, make_community, make_question
+):
+    """The newest posts of one followed tag are private; the reader's page must still hold
+    that tag's older visible posts before anything older from another followed tag."""
+    me, owner = make_user(), make_user()
+    secret = make_community("M&A", owner=owner, private=True)
+    oldest = [make_question(author=owner, tags=["b"]) for _ in range(feeds.PAGE_SIZE + 1)]
+    older_a = [make_question(author=owner, tags=["a"]) for _ in range(10)]
+    newer_a = []
+    for _ in range(11):
+        newer_a.append(make_question(author=owner, tags=["a"]))
+        make_question(author=owner, tags=["a"], community=secret)
+    for name in ("a", "b"):
+        set_follow_tag(follower=me, tag=Tag.objects.get(name=name), following=True)
+    for tab in ("network", "mytags"):
+        shown = posts_in(feeds.home_feed(me, tab=tab))
+        assert shown == (newer_a[::-1] + older_a[::-1])[: feeds.PAGE_SIZE], tab
+        assert not set(shown) & set(oldest), tab
+
+
+def test_my_tags_tab_pages_through_every_question_in_followed_tags_once(make_user, make_question):
+    me, author = make_user(), make_user()
+    made = [make_question(author=author, tags=[("a", "b", "c")[i % 3]]) for i in range(30)]
+    made += [make_question(author=author, tags=["a", "b"]) for _ in range(2)]  # shown once
+    actions.post_status(author=author, body="Not a question", tags=["a"])
+    for name in ("a", "b", "c"):
+        set_follow_tag(follower=me, tag=Tag.objects.get(name=name), following=True)
+    first = feeds.home_feed(me, tab="mytags")
+    second = feeds.home_feed(me, tab="mytags", cursor=first.next_cursor)
+    seen = posts_in(first) + posts_in(second)
+    assert len(first.items) == feeds.PAGE_SIZE and second.next_cursor is None
+    assert len(seen) == len(set(seen)) == 32
+    assert set(made) <= set(seen)
+
+
+def test_feed_cards_show_each_posts_own_tags_and_a_retag_at_once(
+    make_user, make_question, client_for
+):
+    me, author = make_user(), make_user()
+    ops = make_question(author=author, title="Ops question?", tags=["ops", "ci"])
+    hr = make_question(author=author, title="HR question?", tags=["hr"])
+    untagged = make_question(author=author, title="Untagged?")
+    page = feeds.home_feed(me, tab="all")
+    tags = {item.post.pk: sorted(t.name for t in item.post.tags.all()) for item in page.items}
+    assert tags == {ops.pk: ["ci", "ops"], hr.pk: ["hr"], untagged.pk: []}
+    actions.edit_post(post=hr, editor=author, title=hr.title, body="", tags=["payroll"])
+    html = client_for(me).get("/?tab=all").content.decode()
+    assert 'href="/tags/payroll/"' in html and 'href="/tags/hr/"' not in html
+
+
+def test_network_feed_is_the_same_whether_followed_posts_are_recent_or_old(
+    make_user, make_question, monkeypatch
+):
+    """The network feed looks first among the newest posts of everyone; a page found there
+    or after falling back to all of them holds exactly the newest posts of followed people."""
+    monkeypatch.setattr(feeds, "RECENT_WINDOW", 30)
+    me, followed, stranger = make_user(), make_user(), make_user()
+    set_follow_person(follower=me, person=followed, following=True)
+    old = [make_question(author=followed) for _ in range(feeds.PAGE_SIZE + 2)]
+    for _ in range(40):  # pushes the followed person's posts out of the recent window
+        make_question(author=stranger)
+    shown = posts_in(feeds.home_feed(me, tab="network"))
+    assert shown == old[::-1][: feeds.PAGE_SIZE]
+    recent = [make_question(author=followed) for _ in range(feeds.PAGE_SIZE + 2)]
+    first = feeds.home_feed(me, tab="network")
+    assert posts_in(first) == recent[::-1][: feeds.PAGE_SIZE]
+    second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
+    assert posts_in(second) == (recent[::-1] + old[::-1])[feeds.PAGE_SIZE : 2 * feeds.PAGE_SIZE]
