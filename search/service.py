@@ -17,7 +17,6 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from whoosh.lang.porter import stem
 
 from profiles.models import Follow, User
 from questions.models import Answer, Community, Like, Post
@@ -31,6 +30,13 @@ from search.query import Filters, ParsedQuery, parse
 PAGE_SIZE = 10
 CANDIDATES = 200  # re-ranked by signals; further pages follow text relevance
 MAX_PAGE = 50
+SIMILAR_SHOWN = 5  # similar questions shown at most
+SIMILAR_POOL = 20  # questions read by relevance for the similar-questions box
+# A similar question is shown when its relevance is at least this share of the best one's:
+# any word matches, so a question sharing one common word with the title is a candidate
+# but not an answer.
+SIMILAR_SHARE = 0.35
+SIMILAR_BAND = 0.1  # within one band of shares, answered questions go first
 
 
 @dataclass
@@ -294,6 +300,21 @@ def _facets(raw: dict[str, dict[str, int]], filters: Filters) -> dict[str, list[
     return {"kind": kinds, "community": communities, "tag": tags}
 
 
+def _nothing_found(query: ParsedQuery, filters: Filters) -> str:
+    """What to try when no word of the query is in anything the person may see."""
+    if query.phrases or query.excluded or filters != Filters():
+        return (
+            "Nothing matches all of that. Try fewer quoted phrases, fewer “-word” "
+            "exclusions or fewer filters."
+        )
+    shown = ", ".join(f"“{w}”" for w in query.words[:5])
+    return (
+        f"No post, answer or person you can see mentions {shown}. Check the spelling, try "
+        "another word for the same thing, or ask it as a question: colleagues who know "
+        "will see it."
+    )
+
+
 def search(
     user: User, text: str, filters: Filters | None = None, *, page: int = 1, network: bool = True
 ) -> SearchPage:
@@ -306,8 +327,13 @@ def search(
     if query.truncated:
         result.notice = "Your search was long, so only its first words were used."
     if query.is_empty and not (filters.tag or filters.kind or filters.author_id):
-        if query.raw:
-            result.notice = "Those are all very common words: add a more specific one."
+        if query.only_stop_words:
+            result.notice = (
+                "Those are all very common words (like “how”, “the” or “my”), which search "
+                "leaves out: add a word that says what you are looking for."
+            )
+        elif query.raw:
+            result.notice = "Type a word or two to search for: symbols alone find nothing."
         return result
     audience = audience_for(user)
     limit = max(CANDIDATES, page * PAGE_SIZE)
@@ -317,6 +343,8 @@ def search(
         result.error = str(problem)
         return result
     result.total = found.total
+    if not found.total and not query.is_empty:
+        result.notice = _nothing_found(query, filters)
     result.facets = _facets(found.facets, filters)
     signals: dict[int, _Signals] = {}
     if page * PAGE_SIZE <= CANDIDATES:
@@ -388,30 +416,29 @@ class Similar:
     url: str
 
 
-def similar_questions(user: User, title: str, *, limit: int = 5) -> list[Similar]:
-    """Past questions like the one being typed, answered ones first, each with the first
-    line of its accepted (or best) answer."""
+def similar_questions(user: User, title: str, *, limit: int = SIMILAR_SHOWN) -> list[Similar]:
+    """Past questions like the one being typed, each with the first line of its accepted
+    (or best) answer.
+
+    The same relevance as the search page (any word, title above answers above body, with
+    coverage and side-by-side bonuses), over questions only. Shown: those scoring at least
+    SIMILAR_SHARE of the best, at most `limit`; answered ones go first only among
+    equally relevant ones (scores within SIMILAR_BAND of the best's score of each other)."""
     query = parse(title)
     if len(query.words) < 2:
         return []
-    # Any of the words (not all): a new question rarely repeats an old title word for word.
     try:
-        backend = get_backend()
-        audience = audience_for(user)
-        seen: dict[str, float] = {}
-        filters = Filters(kind="question")
-        for word in query.words:
-            found = backend.search(
-                ParsedQuery(raw=word, words=(word,)), filters, audience, limit=30
-            )
-            for hit in found.hits:
-                seen[hit.key] = seen.get(hit.key, 0.0) + hit.relevance
+        found = get_backend().search(
+            query, Filters(kind="question"), audience_for(user), limit=SIMILAR_POOL
+        )
     except SearchUnavailable:
         return []
-    best = sorted(seen.items(), key=lambda kv: -kv[1])[: limit * 4]
-    wanted = {stem(w) for w in query.words}
-    need = 1 if len(wanted) <= 2 else math.ceil(len(wanted) / 2)
-    ids = [split_key(k)[1] for k, _ in best]
+    if not found.hits:
+        return []
+    best = max(hit.relevance for hit in found.hits) or 1.0
+    close = [(hit.key, hit.relevance / best) for hit in found.hits]
+    close = [(key, share) for key, share in close if share >= SIMILAR_SHARE]
+    ids = [split_key(k)[1] for k, _ in close]
     posts = {
         p.pk: p
         for p in Post.objects.filter(pk__in=ids, deleted_at__isnull=True).select_related(
@@ -425,21 +452,26 @@ def similar_questions(user: User, title: str, *, limit: int = 5) -> list[Similar
         .values_list("post_id", "body")
     ):
         answers.setdefault(post_id, body)
-    out = []
-    for key, _ in best:
+    ranked: list[tuple[float, Similar]] = []
+    for key, share in close:
         post = posts.get(split_key(key)[1])
         if post is None:
             continue
-        if len({stem(w) for w in parse(post.title).words} & wanted) < need:
-            continue
         answer = post.accepted_answer.body if post.accepted_answer else answers.get(post.pk, "")
         first = next((line.strip() for line in answer.splitlines() if line.strip()), "")
-        out.append(
-            Similar(
-                post=post,
-                first_line=first[:160] + ("…" if len(first) > 160 else ""),
-                url=reverse("search_open", args=[post.pk]) + "?from=similar",
-            )
+        similar = Similar(
+            post=post,
+            first_line=first[:160] + ("…" if len(first) > 160 else ""),
+            url=reverse("search_open", args=[post.pk]) + "?from=similar",
         )
-    out.sort(key=lambda s: (not s.post.accepted_answer_id, not s.post.answer_count))
-    return out[:limit]
+        ranked.append((share, similar))
+    # Equally relevant: the same band of the share of the best score. Within a band,
+    # accepted answers first, then answered, then by relevance (sort is stable).
+    ranked.sort(
+        key=lambda pair: (
+            -math.floor(pair[0] / SIMILAR_BAND + 1e-9),
+            not pair[1].post.accepted_answer_id,
+            not pair[1].post.answer_count,
+        )
+    )
+    return [similar for _, similar in ranked[:limit]]
