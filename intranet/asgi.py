@@ -14,19 +14,17 @@ with exit_on_config_error():
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from intranet.lib.bodylimit import BodySizeLimit  # noqa: E402
+from intranet.lib.origin import SameOriginSockets  # noqa: E402
 from intranet.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": BodySizeLimit(django_asgi_app, settings.REQUEST_BODY_LIMIT),
-        # The origin check stops other sites' pages from opening sockets with our cookies;
-        # the consumers still decide on authentication themselves.
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # The origin check (scheme, host and port) stops other pages from opening sockets
+        # with our cookies; the consumers still decide on authentication themselves.
+        "websocket": SameOriginSockets(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

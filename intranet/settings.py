@@ -199,15 +199,26 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env_choice(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional", {"none", "optional", "mandatory"}
-)
 ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "profiles.forms.SignupDetailsForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 SOCIALACCOUNT_ADAPTER = "profiles.adapters.SocialAccountAdapter"
 # Sign-up is limited to these e-mail domains (comma-separated); empty means open.
 SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("SIGNUP_EMAIL_DOMAINS")]
+# A domain limit keeps outsiders out only if the address is proven: anyone can type a
+# company address they do not own. So it needs mandatory verification (nothing is shown
+# before the link in the mail is followed); check --deploy warns about the other gaps.
+ACCOUNT_EMAIL_VERIFICATION = env_choice(
+    "ACCOUNT_EMAIL_VERIFICATION",
+    "mandatory" if SIGNUP_EMAIL_DOMAINS else "optional",
+    {"none", "optional", "mandatory"},
+)
+if SIGNUP_EMAIL_DOMAINS and ACCOUNT_EMAIL_VERIFICATION != "mandatory":
+    raise ConfigError(
+        "ACCOUNT_EMAIL_VERIFICATION",
+        "must be mandatory when SIGNUP_EMAIL_DOMAINS limits sign-up (an unproven address "
+        "would let anyone in who types a company address)",
+    )
 
 # Single sign-on through any OpenID Connect provider (Keycloak, Entra ID, Okta, Google...).
 OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")

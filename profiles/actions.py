@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, ProtectedError, RestrictedError
+from django.db.models import Count, F, ProtectedError, RestrictedError
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -253,8 +253,10 @@ def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
 
 
 def set_active(*, user: User, active: bool) -> User:
-    """Let a person sign in, or stop them. Stopping also closes their open sockets (after
-    commit), since a socket keeps the identity it had when it connected."""
+    """Let a person sign in, or stop them. Stopping ends every session they have (a new
+    session generation: the cookies they had never authenticate again, even after they
+    are let back in, who then sign in anew) and closes their open sockets (after commit),
+    since a socket keeps the identity it had when it connected."""
     from profiles import events
 
     if user.is_active != active:
@@ -262,6 +264,8 @@ def set_active(*, user: User, active: bool) -> User:
         Expertise.objects.filter(user=user).update(former=not active)
         user.is_active = active
         if not active:
+            User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+            user.refresh_from_db(fields=["session_generation"])
             transaction.on_commit(lambda: events.close_user_sockets(user.pk))
     return user
 

@@ -8,15 +8,16 @@ edge n-gram field for typeahead instead of wildcard expansion; only keys stored.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 from whoosh import fields, index
@@ -249,12 +250,39 @@ def analyzed(word: str) -> list[str]:
     return [token.text for token in _stem(word)]
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _one_reader_at_a_time(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a reading method while holding its backend's read lock.
+
+    The process's searcher is shared, and Whoosh's readers are not thread-safe: their
+    postings files are read by seeking a shared file object, and a refresh closes the old
+    searcher. Under an ASGI server Django runs each request in its own thread, so 8
+    concurrent searches failed with decompression and unpickling errors in most requests
+    and, worse, returned other queries' results with a 200. Reading is pure Python under
+    the GIL, so serialising it costs no throughput; searchers per thread would cost the
+    opening and the column caches again for each thread."""
+
+    @functools.wraps(method)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        backend = args[0]
+        assert isinstance(backend, WhooshBackend)  # noqa: S101  (a method of it)
+        with backend._reading:
+            return method(*args, **kwargs)
+
+    return locked
+
+
 class WhooshBackend(SearchBackend):
     name = "whoosh"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        # Held by every reading method for its whole run (_one_reader_at_a_time).
+        self._reading = threading.RLock()
         self._index: Any = None
         self._searcher: Any = None
         # Document numbers per visibility term, for the current searcher only.
@@ -373,7 +401,7 @@ class WhooshBackend(SearchBackend):
         writer.commit()
 
     def clear(self) -> None:
-        with self._lock:
+        with self._reading, self._lock:
             self._searcher = None
             self._docsets = {}
             self.path.mkdir(parents=True, exist_ok=True)
@@ -615,6 +643,7 @@ class WhooshBackend(SearchBackend):
             matched &= set(searcher.docs_for_query(rest))
         return matched
 
+    @_one_reader_at_a_time
     def search(
         self, query: ParsedQuery, filters: Filters, audience: Audience, *, limit: int
     ) -> Candidates:
@@ -665,6 +694,7 @@ class WhooshBackend(SearchBackend):
         }
         return Candidates(hits=hits, total=total, facets=facets)
 
+    @_one_reader_at_a_time
     def suggest(self, prefix: str, audience: Audience, *, limit: int) -> list[str]:
         words = [w for w in prefix.lower().split() if w][:4]
         if not words:
@@ -677,21 +707,34 @@ class WhooshBackend(SearchBackend):
         except Exception as error:
             raise SearchUnavailable("Suggestions are unavailable right now.") from error
 
+    # keys() and entries() are read whole before they are handed out: a generator holding
+    # the read lock between yields would hold it for as long as its caller pleases.
     def keys(self) -> Iterator[str]:
-        searcher = self._reader()
-        for fields_ in searcher.all_stored_fields():
-            yield fields_["key"]
+        return iter(self._keys())
+
+    @_one_reader_at_a_time
+    def _keys(self) -> list[str]:
+        return [fields_["key"] for fields_ in self._reader().all_stored_fields()]
 
     def entries(self) -> Iterator[IndexEntry]:
+        return iter(self._entries())
+
+    @_one_reader_at_a_time
+    def _entries(self) -> list[IndexEntry]:
         searcher = self._reader()
         if not searcher.doc_count_all():  # an empty index has no columns
-            return
+            return []
         communities = self._columns(searcher).communities
         private = self._docs(searcher, "private", "true")
+        found = []
         for reader, offset in searcher.reader().leaf_readers():
             for docnum, stored in reader.iter_docs():
                 number = offset + docnum
-                yield IndexEntry(stored["key"], int(communities[number] or 0), number in private)
+                found.append(
+                    IndexEntry(stored["key"], int(communities[number] or 0), number in private)
+                )
+        return found
 
+    @_one_reader_at_a_time
     def count(self) -> int:
         return int(self._reader().doc_count())

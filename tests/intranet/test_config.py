@@ -145,9 +145,48 @@ def test_unreachable_database_is_one_line_error(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "intranet.example.com",
+    "SIGNUP_EMAIL_DOMAINS": "example.com",
+}
+
+
 def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
-    env = {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "intranet.example.com"}
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env, var_dir=tmp_path)
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION, var_dir=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "warning"),
+    [
+        ({"SIGNUP_EMAIL_DOMAINS": ""}, "intranet.W001"),  # anyone on the internet
+        ({"SIGNUP_EMAIL_DOMAINS": "", "ACCOUNT_EMAIL_VERIFICATION": "optional"}, "intranet.W002"),
+        ({"SECRET_KEY": "short-" + "x7Qm2vL9pR4t" * 2}, "security.W009"),
+    ],
+)
+def test_check_deploy_warns_about_who_can_get_in(tmp_path, change, warning):
+    result = manage("check", "--deploy", env={**PRODUCTION, **change}, var_dir=tmp_path)
+    assert warning in result.stdout + result.stderr
+
+
+def test_a_domain_limit_makes_verification_mandatory(tmp_path):
+    code = "from django.conf import settings; print(settings.ACCOUNT_EMAIL_VERIFICATION)"
+    result = manage(
+        "shell", "-c", code, env={"SIGNUP_EMAIL_DOMAINS": "example.com"}, var_dir=tmp_path
+    )
+    assert result.stdout.strip().splitlines()[-1] == "mandatory", result.stderr
+    open_signup = manage("shell", "-c", code, env={}, var_dir=tmp_path)
+    assert open_signup.stdout.strip().splitlines()[-1] == "optional", open_signup.stderr
+
+
+def test_a_domain_limit_without_verification_is_refused_in_one_line(tmp_path):
+    env = {"SIGNUP_EMAIL_DOMAINS": "example.com", "ACCOUNT_EMAIL_VERIFICATION": "optional"}
+    result = manage("check", env=env, var_dir=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error: ACCOUNT_EMAIL_VERIFICATION: must be mandatory")

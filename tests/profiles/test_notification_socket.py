@@ -18,6 +18,7 @@ from questions import actions
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+HOST = (b"host", b"127.0.0.1:8000")  # the page's own origin, as a browser sends it
 
 
 @sync_to_async
@@ -29,7 +30,7 @@ def signed_in(user) -> tuple[Client, bytes]:
 
 
 async def open_socket(cookie: bytes | None = None, origin=ORIGIN, last_id: int | None = 0):
-    headers = [origin] + ([(b"cookie", cookie)] if cookie else [])
+    headers = [origin, HOST] + ([(b"cookie", cookie)] if cookie else [])
     communicator = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
     connected, code = await communicator.connect()
     if connected and last_id is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from types import SimpleNamespace
 
 import pytest
@@ -41,6 +43,33 @@ def test_signup_with_company_domain_creates_user_with_profile(client, db, settin
     user = User.objects.get(email__iexact="rita@northwind.example")
     assert user.profile.display_name == "Rita Ramos"
     assert user.username  # the @handle is generated from the address
+
+
+def test_company_domain_signup_shows_nothing_until_the_address_is_proven(
+    client, db, settings, mailoutbox
+):
+    """Anyone can type a company address they do not own: with a domain limit, the
+    configuration makes verification mandatory, and nothing is readable before the link
+    in the mail is followed."""
+    settings.SIGNUP_EMAIL_DOMAINS = ["northwind.example"]
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"  # what the settings make of the above
+    response = signup(client, "mallory@northwind.example")
+    assert response.status_code == 302
+    assert "confirm-email" in response.headers["Location"]
+    for page in ("/", "/search/?q=budget", "/people/"):
+        answer = client.get(page)
+        assert answer.status_code == 302, page
+        assert answer.headers["Location"].startswith("/accounts/login/"), page
+    (mail,) = mailoutbox
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.body)
+    assert link, mail.body
+    path = urllib.parse.urlsplit(link.group(0)).path
+    client.post(path)  # the owner of the address confirms it
+    client.post(
+        "/accounts/login/",
+        {"login": "mallory@northwind.example", "password": "a-Long-and-unusual-pass-42"},
+    )
+    assert client.get("/").status_code == 200
 
 
 def test_signup_is_open_when_no_domains_are_configured(client, db, settings):

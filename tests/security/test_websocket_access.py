@@ -30,6 +30,7 @@ from profiles.models import User
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+HOST = (b"host", b"127.0.0.1:8000")
 
 
 @pytest.fixture(autouse=True)
@@ -61,9 +62,19 @@ def session_cookie(user: User) -> tuple[Client, bytes]:
     return client, f"{name}={client.cookies[name].value}".encode()
 
 
-async def opens(path: str, cookie: bytes | None, *, origin: bool = True) -> bool:
-    headers = ([ORIGIN] if origin else []) + ([(b"cookie", cookie)] if cookie else [])
+async def opens(
+    path: str,
+    cookie: bytes | None,
+    *,
+    origin: bool | bytes = True,
+    host: bytes = HOST[1],
+    scheme: str = "ws",
+) -> bool:
+    sent = ORIGIN[1] if origin is True else origin
+    headers = [(b"host", host)] + ([(b"origin", sent)] if sent else [])
+    headers += [(b"cookie", cookie)] if cookie else []
     communicator = WebsocketCommunicator(application, path, headers=headers)
+    communicator.scope["scheme"] = scheme
     connected, _ = await communicator.connect()
     if connected:
         await communicator.disconnect()
@@ -94,3 +105,49 @@ async def test_a_departed_persons_session_opens_no_socket(make_user: Any) -> Non
     assert await opens("/ws/notifications/", cookie)
     await sync_to_async(mark_departed)(by=boss, user=leaver)
     assert not await opens("/ws/notifications/", cookie)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        b"http://127.0.0.1:9999",  # another port of the same host
+        b"http://localhost:9999",
+        b"http://127.0.0.1",
+        b"https://127.0.0.1:8000",  # another scheme
+        b"http://evil.example:8000",
+        b"http://127.0.0.1:8000.evil.example",
+        b"null",
+    ],
+)
+async def test_a_socket_from_another_origin_is_refused(make_user: Any, origin: bytes) -> None:
+    _, cookie = await session_cookie(await sync_to_async(make_user)("maria"))
+    assert await opens("/ws/notifications/", cookie)  # the control
+    assert not await opens("/ws/notifications/", cookie, origin=origin)
+
+
+async def test_the_origin_must_be_the_host_the_page_was_served_from(make_user: Any) -> None:
+    _, cookie = await session_cookie(await sync_to_async(make_user)("maria"))
+    same = b"http://localhost:9999"
+    assert await opens("/ws/notifications/", cookie, origin=same, host=b"localhost:9999")
+    # A host outside ALLOWED_HOSTS is refused even when Origin and Host agree.
+    evil = b"http://evil.example"
+    assert not await opens("/ws/notifications/", cookie, origin=evil, host=b"evil.example")
+
+
+async def test_https_sites_accept_only_https_origins(make_user: Any, settings: Any) -> None:
+    _, cookie = await session_cookie(await sync_to_async(make_user)("maria"))
+    secure = b"https://127.0.0.1:8000"
+    assert await opens("/ws/notifications/", cookie, origin=secure, scheme="wss")
+    assert not await opens("/ws/notifications/", cookie, scheme="wss")  # http Origin
+    settings.HTTPS = True  # behind a TLS proxy the socket itself arrives as ws
+    assert await opens("/ws/notifications/", cookie, origin=secure)
+    assert not await opens("/ws/notifications/", cookie)
+
+
+async def test_csrf_trusted_origins_may_open_sockets(make_user: Any, settings: Any) -> None:
+    _, cookie = await session_cookie(await sync_to_async(make_user)("maria"))
+    portal = b"https://portal.example.com"
+    assert not await opens("/ws/notifications/", cookie, origin=portal)
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.com"]
+    assert await opens("/ws/notifications/", cookie, origin=portal)
+    assert not await opens("/ws/notifications/", cookie, origin=b"http://portal.example.com")
