@@ -12,7 +12,7 @@ import functools
 import heapq
 import logging
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -95,7 +95,9 @@ COVERAGE_BONUS = 1.0
 # Added per pair of query words found side by side, times the pair's idf.
 PAIR_BONUS = 1.0
 # Postings read per query, at most (see _relevance); the rarest term is always read.
-POSTINGS_BUDGET = 60_000
+POSTINGS_BUDGET = 30_000
+# Postings kept in memory between queries (16 bytes each: 32 MB at most per process).
+POSTINGS_CACHE = 2_000_000
 FACET_POOL = 5_000  # facets count the best this many matches
 
 
@@ -117,20 +119,27 @@ def _has_filters(filters: Filters) -> bool:
     )
 
 
+def _top(found: Any, score: Any, limit: int) -> Any:
+    """The `limit` best of the document numbers `found` by score, in no order (ties at the
+    cut all kept)."""
+    if len(found) <= limit:
+        return found
+    values = score[found]
+    cut = np.partition(values, len(values) - limit)[len(values) - limit]
+    return found[values >= cut]
+
+
 def _best(found: Any, score: Any, limit: int) -> list[tuple[float, int]]:
     """The `limit` best of the document numbers `found` (ascending) by score, best first;
     ties go to the lower number, as in Whoosh's collector."""
     if limit <= 0 or not len(found):
         return []
+    # A partition picks the best `limit` in linear time; ties at the cut are then settled
+    # by number, so the result is the same as a full sort's.
+    found = _top(found, score, limit)
     values = score[found]
-    if len(found) > limit:
-        # argpartition picks the best `limit` in linear time; ties at the cut are then
-        # settled by number, so the result is the same as a full sort's.
-        cut = np.partition(values, len(values) - limit)[len(values) - limit]
-        keep = values >= cut
-        found, values = found[keep], values[keep]
     order = np.lexsort((found, -values))[:limit]
-    return [(float(values[i]), int(found[i])) for i in order]
+    return list(zip(values[order].tolist(), found[order].tolist(), strict=True))
 
 
 def _pairs(*texts: str) -> str:
@@ -230,8 +239,8 @@ def _postings(reader: Any, name: str, text: str) -> tuple[list[int], list[float]
         weights.extend(matcher._weights)
         matcher._next_block()
     if deleted:
-        kept = [i for i, docnum in enumerate(ids) if docnum not in deleted]
-        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+        kept = ~np.isin(np.asarray(ids), np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+        ids, weights = np.asarray(ids)[kept].tolist(), np.asarray(weights)[kept].tolist()
     return ids, weights
 
 
@@ -283,6 +292,12 @@ class WhooshBackend(SearchBackend):
         self._lock = threading.Lock()
         # Held by every reading method for its whole run (_one_reader_at_a_time).
         self._reading = threading.RLock()
+        # Postings by (segment, its deletions, field, term), most recently used last; read
+        # and written only under the read lock.
+        self._postings_cache: OrderedDict[tuple[str, int, str, str], tuple[Any, Any]] = (
+            OrderedDict()
+        )
+        self._cached_postings = 0
         self._index: Any = None
         self._searcher: Any = None
         # Document numbers per visibility term, for the current searcher only.
@@ -508,17 +523,25 @@ class WhooshBackend(SearchBackend):
         usually found in a title or tag term already read)."""
         size = searcher.doc_count_all()
         postings: dict[tuple[str, str], tuple[Any, Any]] = {}
+        leaves = [
+            (reader, offset, reader.doc_count_all() - reader.doc_count())
+            for reader, offset in searcher.reader().leaf_readers()
+        ]
 
         def read(name: str, text: str) -> tuple[Any, Any]:
             found = postings.get((name, text))
             if found is None:
-                ids: list[int] = []
-                weights: list[float] = []
-                for reader, offset in searcher.reader().leaf_readers():
-                    leaf_ids, leaf_weights = _postings(reader, name, text)
-                    ids += [offset + d for d in leaf_ids] if offset else leaf_ids
-                    weights += leaf_weights
-                found = (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64))
+                id_parts: list[Any] = []
+                weight_parts: list[Any] = []
+                for reader, offset, deleted in leaves:
+                    leaf_ids, leaf_weights = self._segment_postings(reader, deleted, name, text)
+                    if len(leaf_ids):
+                        id_parts.append(leaf_ids + offset if offset else leaf_ids)
+                        weight_parts.append(leaf_weights)
+                if id_parts:
+                    found = (np.concatenate(id_parts), np.concatenate(weight_parts))
+                else:
+                    found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
                 postings[(name, text)] = found
             return found
 
@@ -594,6 +617,32 @@ class WhooshBackend(SearchBackend):
             allowed[list(within)] = True
         score[~allowed] = 0.0
         return _Relevance(score=score, bm25=bm25)
+
+    def _segment_postings(self, reader: Any, deleted: int, name: str, text: str) -> tuple[Any, Any]:
+        """One segment's postings of a term as numpy arrays, kept in a bounded LRU cache.
+
+        A natural question has 8 words in 4 fields each, and every term costs a matcher and
+        two unpickled blocks per segment even when it has few postings: reading them again
+        for every query was most of its time. Segment files never change, and a segment's
+        deletions only grow, so its number of deleted documents tells a stale entry."""
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        if segment is None:
+            ids, weights = _postings(reader, name, text)
+            return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        key = (segment.segment_id(), deleted, name, text)
+        cache = self._postings_cache
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        ids, weights = _postings(reader, name, text)
+        found = (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64))
+        cache[key] = found
+        self._cached_postings += len(ids)
+        while self._cached_postings > POSTINGS_CACHE and cache:
+            _key, (old_ids, _weights) = cache.popitem(last=False)
+            self._cached_postings -= len(old_ids)
+        return found
 
     @staticmethod
     def _score(
@@ -673,7 +722,7 @@ class WhooshBackend(SearchBackend):
                 # Facets over the best FACET_POOL matches: any word of a long question
                 # matches much of the index, and counting tags over all of it cost more
                 # than the search (the total still counts every match).
-                counted = [d for _, d in _best(found, score, FACET_POOL)]
+                counted = _top(found, score, FACET_POOL).tolist()
             hits = [
                 Candidate(key=searcher.stored_fields(docnum)["key"], relevance=float(score or 1.0))
                 for score, docnum in ranked

@@ -206,3 +206,29 @@ def test_segments_are_written_as_separate_files(tmp_path, monkeypatch):
     segments = backend._open()._segments()
     assert segments and not any(segment.is_compound() for segment in segments)
     assert not list((tmp_path / "index").glob("*.seg"))
+
+
+def test_cached_postings_never_outlive_an_update_or_a_deletion(tmp_path):
+    backend = WhooshBackend(tmp_path / "index")
+    backend.clear()
+    alphas = [Document(post_key(n), "question", f"alpha {n}", "") for n in (1, 2)]
+    backend.index(alphas)
+    assert {h.key for h in backend.search(parse("alpha"), Filters(), EVERYONE, limit=10).hits} == {
+        post_key(1),
+        post_key(2),
+    }
+    backend.index([Document(key=post_key(1), kind="question", title="beta", body="")])
+    backend.remove([post_key(2)])
+    assert backend.search(parse("alpha"), Filters(), EVERYONE, limit=10).hits == []
+    assert [h.key for h in backend.search(parse("beta"), Filters(), EVERYONE, limit=10).hits] == [
+        post_key(1)
+    ]
+
+
+def test_the_postings_budget_skips_common_terms_but_keeps_the_rarest(tmp_path, monkeypatch):
+    backend = build(tmp_path / "index", monkeypatch, block=1024, compression=0)
+    everything = set(bm25_of(backend, "deploy kubernetes"))
+    monkeypatch.setattr(whoosh_backend, "POSTINGS_BUDGET", 1)
+    found = backend.search(parse("deploy kubernetes"), Filters(), EVERYONE, limit=200)
+    # Only the rarest term was read: fewer matches, all of them among the full ones.
+    assert found.hits and {h.key for h in found.hits} < everything
