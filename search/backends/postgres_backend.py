@@ -23,9 +23,10 @@ Relevance, computed for a bounded pool of matches: per word, ts_rank over the we
 fields (title 1.0, tags 0.4, answers 0.2, body 0.1) times the word's BM25 idf (document
 frequencies counted by the GIN index, at most DF_CAP per word, and cached for a minute),
 times a bonus for the share of the query's words the document has, plus a bonus for query
-words found side by side. Bounded work: words in DF_CAP entries or more do not add matches
-of their own when the query has a rarer word (they still count in the ranking), and only
-RANK_POOL matches, those whose titles and tags hold the rarest words, are ranked.
+words found side by side. Bounded work: common words (in COMMON_SHARE of the entries or
+more) do not add matches of their own when the query has a rarer word (they still count in
+the ranking), and only RANK_POOL matches, those whose titles and tags hold the rarest
+words, are ranked.
 
 Differences from Whoosh: PostgreSQL's english stop-word list differs a little from ours, so
 a word it drops is ignored as it is in the documents; the ranking reads ts_rank, not BM25F
@@ -54,9 +55,13 @@ from search.query import Filters, ParsedQuery, words_of
 
 logger = logging.getLogger(__name__)
 
-RANK_POOL = 1000  # matches ranked per query (a ts_rank per word each)
+RANK_POOL = 400  # matches ranked per query (a ts_rank per word each)
 DF_CAP = 5000  # documents counted per word for its idf (beyond it, a word is common)
 DF_SECONDS = 60.0  # document frequencies are cached this long per process
+# A word in this share of the entries or more (at least COMMON_MIN, at most DF_CAP) is
+# common: it adds no matches of its own when the query has a rarer word.
+COMMON_SHARE = 0.03
+COMMON_MIN = 100
 COVERAGE_BONUS = 1.0  # all the query's words: (1 + COVERAGE_BONUS) times the score
 PAIR_BONUS = 0.5  # per pair of query words side by side, times their mean idf
 # ts_rank weights for D (body), C (answers), B (tags), A (title).
@@ -103,9 +108,15 @@ WITH matches AS MATERIALIZED (
 pool AS (
     SELECT id FROM matches ORDER BY strong DESC, created DESC NULLS LAST, id DESC
     LIMIT %s
+),
+-- Each pooled document read (and decompressed) once: every ts_rank and @@ below would
+-- otherwise detoast it again.
+pooled AS MATERIALIZED (
+    SELECT e.key, e.created, e.id, e.document || ''::tsvector AS document
+    FROM {TABLE} e JOIN pool USING (id)
 )
 SELECT 'hit', e.key, {{ranks}}, extract(epoch FROM e.created), e.id
-FROM {TABLE} e JOIN pool USING (id)
+FROM pooled e
 UNION ALL SELECT 'kind', kind, ARRAY[count(*)::float8], 0, 0 FROM matches GROUP BY kind
 UNION ALL
 SELECT 'community', community_id::text, ARRAY[count(*)::float8], 0, 0
@@ -404,11 +415,12 @@ class PostgresBackend(SearchBackend):
             found, total = self._words(cursor, [*query.words, *query.excluded])
             words = [found[w] for w in query.words]
             idf = {w.word: _idf(w.frequency, total) for w in words}
-            # A word in DF_CAP entries or more adds no matches of its own when a rarer
-            # word can find them: documents with only such words rank low, and listing
-            # them costs a pass over much of the table. With a quoted phrase, the phrase
-            # decides what matches and the words only rank.
-            rare = [w for w in words if w.frequency < DF_CAP]
+            # A common word adds no matches of its own when a rarer word can find them:
+            # documents with only such words rank low, and listing them costs a pass
+            # over much of the table. With a quoted phrase, the phrase decides what
+            # matches and the words only rank.
+            common = min(DF_CAP, max(COMMON_MIN, COMMON_SHARE * total))
+            rare = [w for w in words if w.frequency < common]
             if not rare and words:
                 rare = [min(words, key=lambda w: w.frequency)]
             if query.phrases:
