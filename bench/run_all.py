@@ -9,9 +9,9 @@ Redis, PostgreSQL search), both with tasks on the in-process background thread. 
 a child process with that configuration's environment, on a scratch VAR_DIR and, for
 PostgreSQL, a scratch database created here (from --postgres) and dropped afterwards. The
 child seeds once (bench.seed_large), then runs, in this order: feed, search (index rebuilt
-and timed), relevance (real questions, on a scratch database of its own), experts,
-notifications, throughput (scale only: several workers share sockets
-and the cache only through Redis) and reports, last because it marks people as departed.
+and timed), relevance (real questions, on a scratch database, then among the seeded posts),
+experts, notifications, throughput (scale only: several workers share sockets and the
+cache only through Redis) and reports, last because it marks people as departed.
 Each benchmark's `run()` prints its usual tables and returns Rows, which the child appends to
 a JSON-lines file as it goes; a benchmark that fails is reported as failed and the others
 still run. The parent then writes the Markdown report and its SVG charts (bench.report).
@@ -200,8 +200,12 @@ def run_child(args: argparse.Namespace) -> int:
                 *("--requests", plan.page_requests, "--fresh", plan.fresh, "--rebuild"),
             )
         ),
-        # On a scratch database of its own (from this configuration's), not the seeded one.
-        "relevance": lambda: relevance_bench.run(relevance_bench.build_parser().parse_args([])),
+        # On a scratch database of its own (from this configuration's), then mixed into the
+        # seeded posts as distractors.
+        "relevance": lambda: [
+            *relevance_bench.run(relevance_bench.build_parser().parse_args([])),
+            *relevance_bench.run(relevance_bench.build_parser().parse_args(["--mix"])),
+        ],
         "experts": lambda: experts_bench.run(
             parsed(
                 experts_bench.build_parser(),
