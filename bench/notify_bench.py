@@ -524,7 +524,12 @@ def run(args: argparse.Namespace) -> list[Row]:
     var_dir = scratch_var_dir()
     # The rate limit would refuse the one poster's 20 posts a second: it is not what is
     # measured here.
-    server_env = {"DEBUG": "0", "RATE_LIMIT_POSTS_PER_MINUTE": "0", **database_env()}
+    server_env = {
+        "DEBUG": "0",
+        "SITE_URL": "http://127.0.0.1",
+        "RATE_LIMIT_POSTS_PER_MINUTE": "0",
+        **database_env(),
+    }
     database = (
         "PostgreSQL" if server_env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     )

@@ -300,6 +300,7 @@ def run(args: argparse.Namespace) -> list[Row]:
     start_id = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     env = {
         "DEBUG": "0",
+        "SITE_URL": "http://127.0.0.1",
         **database_env(),
         "RATE_LIMIT_POSTS_PER_MINUTE": HIGH_LIMIT,
         "RATE_LIMIT_LIKES_PER_MINUTE": HIGH_LIMIT,

@@ -17,9 +17,13 @@ UNVERIFIED_SIGNUP = "intranet.W002"
 
 
 def password_signup_open() -> bool:
-    """Whether people can create accounts with a password (the account adapter decides)."""
+    """Whether people can create accounts with a password: not with SSO_ONLY (allauth's
+    SOCIALACCOUNT_ONLY, where the company's identity provider decides who gets in), else
+    as the account adapter says."""
     from allauth.account.adapter import get_adapter
 
+    if getattr(settings, "SOCIALACCOUNT_ONLY", False):
+        return False
     return bool(get_adapter().is_open_for_signup(None))
 
 

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"site_name": settings.SITE_NAME}
+    # sso_only: password and address pages do not exist (SSO_ONLY), so nothing links there.
+    context: dict[str, Any] = {"site_name": settings.SITE_NAME, "sso_only": settings.SSO_ONLY}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from profiles.models import Notification

@@ -24,6 +24,7 @@ from intranet.lib.config import (
     env_str,
     redis_url_from_env,
     secret_key,
+    site_url_from_env,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     # An intranet: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A page whose mail could not be sent says so (503), not a 500.
+    "intranet.lib.mail.MailFailureMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -237,16 +240,46 @@ if OIDC_CLIENT_ID:
         }
     )
 
+# --- Single sign-on for people who already have an account ------------------------------
+# An SSO identity signs in to the existing account with the same address, and is connected
+# to it, only when the provider vouches for the address (the `email_verified` claim: allauth
+# matches verified addresses only). A provider that sends no such claim (some never do)
+# gets the sign-up form instead. Safe because the one provider is the company's own.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# SSO_ONLY=1: single sign-on is the only way in (no password sign-in, sign-up or reset;
+# the admin's own /admin/ sign-in still takes passwords, for when the provider is down).
+# Addresses come from the provider, so allauth's own address confirmation is off.
+SSO_ONLY = env_bool("SSO_ONLY", False)
+if SSO_ONLY:
+    if not OIDC_CLIENT_ID:
+        raise ConfigError("SSO_ONLY", "needs OIDC_CLIENT_ID and OIDC_SERVER_URL (single sign-on)")
+    SOCIALACCOUNT_ONLY = True
+    ACCOUNT_EMAIL_VERIFICATION = "none"
+
 # --- E-mail ---------------------------------------------------------------------------
+# The site's public address: every link in a mail (digests, weekly summaries, sign-up and
+# password mails) is built from it, never from the request or a command-line option, so
+# that mails sent by the scheduler or a worker link to the same place as the site.
+SITE_URL = site_url_from_env(debug=DEBUG)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# An SMTP server that accepts the connection and never answers must not hang a command
+# or a sign-up page: each socket operation gives up after this many seconds.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 if env_str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("EMAIL_HOST")
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Encryption follows the port unless set: STARTTLS on 587 (submission), implicit TLS
+    # on 465, plain on anything else (a relay on 25 inside the company network).
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465 and not EMAIL_USE_TLS)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ConfigError("EMAIL_USE_SSL", "cannot be on together with EMAIL_USE_TLS")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,8 +7,17 @@ from profiles import views as profiles_views
 
 handler500 = "intranet.views.server_error"
 
+# Sign-up wrapped in a transaction (no account is left when its mail cannot be sent); none
+# at all when single sign-on is the only way in.
+signup = (
+    []
+    if settings.SSO_ONLY
+    else [path("accounts/signup/", profiles_views.signup, name="account_signup")]
+)
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    *signup,
     path("accounts/", include("allauth.urls")),
     path("people/", include("profiles.urls")),
     path("notifications/", profiles_views.notifications, name="notifications"),
@@ -17,6 +27,7 @@ urlpatterns = [
         profiles_views.notification_settings,
         name="notification_settings",
     ),
+    path("mail/unsubscribe/<str:token>/", profiles_views.unsubscribe, name="unsubscribe"),
     path("search/", include("search.urls")),
     path("staff/reports/", include("reports.urls")),
     path("staff/people/", include("profiles.staff_urls")),

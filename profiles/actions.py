@@ -238,6 +238,29 @@ def set_preferences(*, user: User, in_app: set[str], email: set[str]) -> None:
             )
 
 
+def stop_mail(*, user: User, mail: str) -> None:
+    """Stop one kind of mail for the person (the unsubscribe link in it): the daily digest
+    (every kind of notification off by e-mail, the app left as it is) or the weekly report.
+    Doing it twice changes nothing."""
+    from profiles.mailing import DIGEST, WEEKLY_SUMMARY
+
+    with transaction.atomic():
+        if mail == DIGEST:
+            for verb, (in_app, _) in preferences(user).items():
+                NotificationPreference.objects.update_or_create(
+                    user=user, verb=verb, defaults={"in_app": in_app, "email": False}
+                )
+        elif mail == WEEKLY_SUMMARY:
+            Profile.objects.filter(user=user).update(weekly_summary_email=False)
+        else:
+            raise ValueError(f"unknown mail {mail!r}")
+
+
+def set_weekly_summary_email(*, user: User, on: bool) -> None:
+    """Staff choose whether the weekly knowledge report comes to them by e-mail."""
+    Profile.objects.filter(user=user).update(weekly_summary_email=on)
+
+
 def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark some (or, with ids=None, all) of the user's notifications read; every open tab's
     bell is updated after commit. Returns how many changed."""

@@ -89,6 +89,9 @@ class Profile(models.Model):
     leaving_on = models.DateField("leaving on", null=True, blank=True)
     departed_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Staff only: the weekly knowledge report by e-mail (manage.py send_weekly_summary).
+    # Turned off from the notification settings or the mail's unsubscribe link.
+    weekly_summary_email = models.BooleanField("weekly report by e-mail", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,19 +1,25 @@
 from __future__ import annotations
 
+from allauth.account.views import signup as allauth_signup
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from taggit.models import Tag
 
 from intranet.lib.http import AuthenticatedRequest
+from intranet.lib.mail import MailNotSent
 from profiles.actions import (
     ensure_profile,
     mark_notifications_read,
@@ -22,6 +28,8 @@ from profiles.actions import (
     set_declared_topics,
     set_follow_person,
     set_preferences,
+    set_weekly_summary_email,
+    stop_mail,
     update_profile,
 )
 from profiles.availability import AWAY_DATE_FORMAT, away_notice
@@ -29,7 +37,8 @@ from profiles.directory import directory_rows, find_people
 from profiles.events import NOTIFICATION_RELATED, group_notifications
 from profiles.expertise import declared_topics, top_topics
 from profiles.forms import AvailabilityForm, DirectoryForm, ProfileForm
-from profiles.models import Follow, Notification, Profile
+from profiles.mailing import MAILS, read_unsubscribe_token
+from profiles.models import Follow, Notification, Profile, User
 from profiles.permissions import can_edit_profile, get_profile_for_user
 from questions import feeds
 from questions.actions import MAX_BODY, find_mentioned_people
@@ -316,10 +325,57 @@ def notification_settings(request: AuthenticatedRequest) -> HttpResponse:
             in_app=set(request.POST.getlist("in_app")) & valid,
             email=set(request.POST.getlist("email")) & valid,
         )
+        if request.user.is_staff:
+            set_weekly_summary_email(
+                user=request.user, on=request.POST.get("weekly_summary_email") == "1"
+            )
         messages.success(request, "Your notification settings are saved.")
         return redirect("notification_settings")
     rows = [
         {"verb": verb, "label": Notification.Verb(verb).label, "in_app": app, "email": mail}
         for verb, (app, mail) in preferences(request.user).items()
     ]
-    return render(request, "profiles/notification_settings.html", {"rows": rows})
+    weekly = Profile.objects.filter(user=request.user).values_list(
+        "weekly_summary_email", flat=True
+    )
+    return render(
+        request,
+        "profiles/notification_settings.html",
+        {"rows": rows, "weekly_summary_email": bool(weekly.first())},
+    )
+
+
+# The signed token is the credential: mail clients' one-click unsubscribe (RFC 8058) POSTs
+# without a session or a CSRF token, and the only thing it can do is stop a mail.
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: a page asking to confirm; POST (the page's button or a mail client's one-click
+    unsubscribe): stops that mail for that person."""
+    try:
+        person_id, mail = read_unsubscribe_token(token)
+        person = User.objects.get(pk=person_id)
+    except (signing.BadSignature, User.DoesNotExist):
+        raise Http404("This unsubscribe link is not valid.") from None
+    done = request.method == "POST"
+    if done:
+        stop_mail(user=person, mail=mail)
+    context = {"person": person, "mail_name": MAILS[mail], "done": done}
+    return render(request, "profiles/unsubscribe.html", context)
+
+
+@login_not_required
+def signup(request: HttpRequest) -> HttpResponse:
+    """allauth's sign-up in one transaction: when the confirmation mail cannot be sent, the
+    account it just created is rolled back with everything else, so that signing up again
+    later works (MailFailureMiddleware then shows why)."""
+    try:
+        with transaction.atomic():
+            response: HttpResponse = allauth_signup(request)
+    except MailNotSent:
+        # The session and the request named the account that was just rolled back.
+        request.session.flush()
+        request.user = AnonymousUser()
+        raise
+    return response

@@ -1,12 +1,16 @@
-"""What the reports change: they only ask for handovers, through profiles' action."""
+"""What the reports change: they ask for handovers, through profiles' action, and let staff
+rebuild the cached reports now."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 from profiles import actions as profiles_actions
 from profiles.models import User
 from reports import risk
+from reports.cache import forget_reports
 from reports.people import Person
 
 
@@ -48,3 +52,11 @@ def request_handover(*, by: User, person: Person) -> HandoverResult:
     return HandoverResult(
         True, f"Asked {person.name} for a handover of {topics}; suggested successors: {names}."
     )
+
+
+def refresh_reports(*, by: User) -> None:
+    """Staff: forget every cached report, so that each is built from the current data the
+    next time it is opened (the "Refresh now" button)."""
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied("Only staff can refresh the reports.")
+    forget_reports()

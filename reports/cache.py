@@ -7,11 +7,17 @@ reader may see of private communities (titles from private communities are shown
 their members), for REPORTS_CACHE_SECONDS (0 turns caching off). `manage.py warm_reports`,
 run more often than that, builds every report's default range in advance for each staff
 member, so that the pages people open first are always ready.
+
+Every key carries a generation: `forget_reports()` starts a new one, so that every report
+built before (for any range, option or reader) is no longer found, without listing keys.
+Recording a departure, a return, an anonymisation or a leaving date does it (reports.
+signals), as does the "Refresh now" button staff have on report pages.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,6 +29,18 @@ from reports.periods import DateRange
 from reports.report import Figure, Report
 
 VERSION = 1
+GENERATION_KEY = f"reports:{VERSION}:generation"
+
+
+def generation() -> str:
+    """The current generation of cached reports ("0" until the first forget_reports)."""
+    return str(cache.get(GENERATION_KEY) or "0")
+
+
+def forget_reports() -> None:
+    """Make every cached report and headline stale at once (they are rebuilt when next
+    asked for; the old entries expire on their own)."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex[:12], None)
 
 
 def visibility_key(viewer: User) -> str:
@@ -36,7 +54,9 @@ def visibility_key(viewer: User) -> str:
 
 
 def report_key(slug: str, period: DateRange, viewer: User, options: str = "") -> str:
-    return f"reports:{VERSION}:{slug}:{period.slug}:{options}:{visibility_key(viewer)}"
+    return (
+        f"reports:{VERSION}:{generation()}:{slug}:{period.slug}:{options}:{visibility_key(viewer)}"
+    )
 
 
 def cached_report(key: str, build: Callable[[], Report], *, refresh: bool = False) -> Report:
@@ -58,7 +78,7 @@ def cached_headlines(
     seconds = settings.REPORTS_CACHE_SECONDS
     if seconds <= 0:
         return build()
-    key = f"reports:{VERSION}:headlines:{period.slug}"
+    key = f"reports:{VERSION}:{generation()}:headlines:{period.slug}"
     figures = None if refresh else cache.get(key)
     if not isinstance(figures, dict):
         figures = build()

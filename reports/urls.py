@@ -7,6 +7,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("refresh/", views.refresh, name="refresh"),
     path("risk/", views.risk_page, name="risk"),
     path("risk/csv/", views.risk_page, {"export": True}, name="risk_csv"),
     path("risk/<str:username>/handover/", views.risk_handover, name="risk_handover"),

@@ -104,3 +104,15 @@ def risk_handover(request: AuthenticatedRequest, username: str) -> HttpResponse:
     if not back.startswith(reverse("reports:risk")):
         back = reverse("reports:risk")
     return redirect(back)
+
+
+@staff_only
+@require_POST
+def refresh(request: AuthenticatedRequest) -> HttpResponse:
+    """Rebuild the reports from the current data, then back to the page it was asked from."""
+    actions.refresh_reports(by=request.user)
+    messages.success(request, "The reports were rebuilt from the current data.")
+    back = request.POST.get("next", "")
+    if not back.startswith(reverse("reports:index")):
+        back = reverse("reports:index")
+    return redirect(back)

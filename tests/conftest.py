@@ -229,3 +229,42 @@ def make_away(db: None) -> Callable[..., User]:
         return user
 
     return make
+
+
+def _smtp_settings(settings: Any, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 2
+
+
+@pytest.fixture
+def smtp_inbox(settings: Any) -> Iterator[Any]:
+    """Mail goes to a real SMTP server on 127.0.0.1 (aiosmtpd); returns what it received."""
+    from tests.support.smtp import smtp_server
+
+    with smtp_server() as (port, inbox):
+        _smtp_settings(settings, port)
+        yield inbox
+
+
+@pytest.fixture
+def smtp_refusing(settings: Any) -> None:
+    """Mail goes to a port on 127.0.0.1 where nothing listens: the connection is refused."""
+    from tests.support.smtp import free_port
+
+    _smtp_settings(settings, free_port())
+
+
+@pytest.fixture
+def smtp_silent(settings: Any) -> Iterator[int]:
+    """Mail goes to a socket that accepts and never answers; EMAIL_TIMEOUT is 2 s."""
+    from tests.support.smtp import silent_server
+
+    with silent_server() as port:
+        _smtp_settings(settings, port)
+        yield port

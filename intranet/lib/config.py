@@ -174,3 +174,26 @@ def redis_url_from_env() -> str | None:
     if database and not database.isdigit():
         raise ConfigError("REDIS_URL", f"database must be a number; got {database!r}")
     return raw
+
+
+def site_url_from_env(*, debug: bool) -> str:
+    """SITE_URL, the address people open the site at (scheme and host, no trailing slash).
+
+    Required when DEBUG is off: mails are sent by commands that have no request to take the
+    host from, and a link nobody can open is worse than no mail."""
+    raw = env_str("SITE_URL")
+    if not raw:
+        if not debug:
+            raise ConfigError(
+                "SITE_URL", "required when DEBUG is off (e.g. https://intranet.example.com)"
+            )
+        return "http://127.0.0.1:8000"
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(
+            "SITE_URL",
+            f"expected http(s)://host[:port], e.g. https://intranet.example.com; got {raw!r}",
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError("SITE_URL", f"must not carry a query or fragment; got {raw!r}")
+    return raw.rstrip("/")

@@ -4,8 +4,8 @@
 in JOBS when it is due (its last run is kept in VAR_DIR/schedule.json, so a restart does
 not run everything again) and then sleeps until the next one is. A failing job is logged
 and tried again at its next turn; it never stops the server. Deployments with several
-server processes turn this off (SCHEDULER=0) and run the same commands from cron or a
-systemd timer instead, so that each runs once.
+server processes turn this off (SCHEDULER=0) and run `manage.py run_scheduler` once for the
+whole cluster instead (the same loop, in its own process), so that each job runs once.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -51,7 +50,7 @@ def _state_file() -> Path:
     return Path(settings.VAR_DIR) / "schedule.json"
 
 
-def _last_runs() -> dict[str, datetime]:
+def last_runs() -> dict[str, datetime]:
     try:
         raw = json.loads(_state_file().read_text())
         return {name: datetime.fromisoformat(when) for name, when in raw.items()}
@@ -74,7 +73,7 @@ def due(now: datetime, runs: dict[str, datetime]) -> list[Job]:
 def run_due(now: datetime | None = None) -> list[str]:
     """Run every job that is due, one after another; returns the commands run."""
     now = now or timezone.now()
-    runs = _last_runs()
+    runs = last_runs()
     ran = []
     for job in due(now, runs):
         try:
@@ -100,19 +99,22 @@ class _Quiet:
         return False
 
 
+def run_forever(stop: threading.Event | None = None) -> None:
+    """Run due jobs, sleep until the next check, again, until `stop` is set (never, for the
+    server's thread and `manage.py run_scheduler`)."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        try:
+            ran = run_due()
+            if ran:
+                logger.info("scheduled commands ran: %s", ", ".join(ran))
+        finally:
+            connections.close_all()  # this thread's own connections
+        stop.wait(CHECK_EVERY.total_seconds())
+
+
 def start() -> threading.Thread:
     """Start the scheduler thread (a daemon: it ends with the server)."""
-
-    def loop() -> None:
-        while True:
-            try:
-                ran = run_due()
-                if ran:
-                    logger.info("scheduled commands ran: %s", ", ".join(ran))
-            finally:
-                connections.close_all()  # this thread's own connections
-            time.sleep(CHECK_EVERY.total_seconds())
-
-    thread = threading.Thread(target=loop, name="scheduler", daemon=True)
+    thread = threading.Thread(target=run_forever, name="scheduler", daemon=True)
     thread.start()
     return thread

@@ -15,6 +15,7 @@ from intranet.lib.config import (
     env_bool,
     redis_url_from_env,
     secret_key,
+    site_url_from_env,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,6 +126,14 @@ def test_secret_key_required_when_debug_is_off(monkeypatch, tmp_path):
         ({"DATABASE_URL": ""}, "DATABASE_URL"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"DEBUG": "0"}, "SECRET_KEY"),
+        (
+            {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "intranet.example.com"},
+            "SITE_URL",
+        ),
+        ({"SITE_URL": "intranet.example.com"}, "SITE_URL"),
+        ({"EMAIL_HOST": "mail", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "EMAIL_USE_SSL"),
+        ({"EMAIL_TIMEOUT": "soon"}, "EMAIL_TIMEOUT"),
+        ({"SSO_ONLY": "1"}, "SSO_ONLY"),
     ],
 )
 def test_manage_py_prints_one_line_error_without_traceback(tmp_path, env, variable):
@@ -149,6 +158,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": STRONG_KEY,
     "ALLOWED_HOSTS": "intranet.example.com",
+    "SITE_URL": "https://intranet.example.com",
     "SIGNUP_EMAIL_DOMAINS": "example.com",
 }
 
@@ -175,6 +185,18 @@ def test_check_deploy_warns_about_who_can_get_in(tmp_path, change, warning):
     assert warning in result.stdout + result.stderr
 
 
+def test_check_deploy_accepts_single_sign_on_as_the_only_way_in(tmp_path):
+    env = {
+        **PRODUCTION,
+        "SIGNUP_EMAIL_DOMAINS": "",
+        "SSO_ONLY": "1",
+        "OIDC_CLIENT_ID": "intranet",
+        "OIDC_SERVER_URL": "https://sso.example.com/realms/x",
+    }
+    result = manage("check", "--deploy", env=env, var_dir=tmp_path)
+    assert "intranet.W00" not in result.stdout + result.stderr, result.stdout + result.stderr
+
+
 def test_a_domain_limit_makes_verification_mandatory(tmp_path):
     code = "from django.conf import settings; print(settings.ACCOUNT_EMAIL_VERIFICATION)"
     result = manage(
@@ -190,3 +212,37 @@ def test_a_domain_limit_without_verification_is_refused_in_one_line(tmp_path):
     result = manage("check", env=env, var_dir=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().startswith("error: ACCOUNT_EMAIL_VERIFICATION: must be mandatory")
+
+
+def test_site_url_defaults_to_the_local_server_when_debugging(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert site_url_from_env(debug=True) == "http://127.0.0.1:8000"
+
+
+def test_site_url_loses_its_trailing_slash(monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://intranet.example.com/")
+    assert site_url_from_env(debug=False) == "https://intranet.example.com"
+
+
+def test_site_url_is_required_when_debug_is_off(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(ConfigError, match="^SITE_URL: required when DEBUG is off"):
+        site_url_from_env(debug=False)
+
+
+@pytest.mark.parametrize(
+    ("port", "tls", "ssl"), [("587", True, False), ("465", False, True), ("25", False, False)]
+)
+def test_smtp_encryption_follows_the_port_unless_set(monkeypatch, tmp_path, port, tls, ssl):
+    import runpy
+
+    for name in ("EMAIL_USE_TLS", "EMAIL_USE_SSL", "DEBUG", "SITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("EMAIL_HOST", "mail.example.com")
+    monkeypatch.setenv("EMAIL_PORT", port)
+    loaded = runpy.run_path(str(ROOT / "intranet" / "settings.py"))
+    assert (loaded["EMAIL_USE_TLS"], loaded["EMAIL_USE_SSL"]) == (tls, ssl)
+    assert loaded["EMAIL_TIMEOUT"] == 10
+    monkeypatch.setenv("EMAIL_USE_TLS", "1")
+    assert runpy.run_path(str(ROOT / "intranet" / "settings.py"))["EMAIL_USE_TLS"] is True

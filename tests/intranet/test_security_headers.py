@@ -20,7 +20,13 @@ from reports.catalog import CATALOG
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3y-" + "x7Qm2vL9pR4tW8zB1nC6yH5jD0fG3sA" * 2
-PRODUCTION_ENV = {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "intranet.example.com"}
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "intranet.example.com",
+    "SITE_URL": "https://intranet.example.com",
+    "SIGNUP_EMAIL_DOMAINS": "example.com",  # open sign-up is a deploy warning
+}
 EXPECTED_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -188,6 +194,7 @@ SECURITY_VARIABLES = [
     "HTTPS",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "SITE_URL",
     "SECURE_SSL_REDIRECT",
     "SECURE_PROXY_SSL_HEADER",
     "SECURE_HSTS_SECONDS",

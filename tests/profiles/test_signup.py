@@ -7,6 +7,7 @@ import urllib.parse
 from types import SimpleNamespace
 
 import pytest
+from allauth.core.exceptions import ImmediateHttpResponse
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
@@ -78,13 +79,19 @@ def test_signup_is_open_when_no_domains_are_configured(client, db, settings):
     assert Profile.objects.filter(user__email="rita@anywhere.example").exists()
 
 
-def test_single_sign_on_signup_from_foreign_domain_is_closed(rf, settings):
+def test_single_sign_on_signup_from_foreign_domain_is_refused_in_our_words(rf, settings):
     settings.SIGNUP_EMAIL_DOMAINS = ["northwind.example"]
     adapter = SocialAccountAdapter()
-    foreign = SimpleNamespace(user=SimpleNamespace(email="mallory@evil.example"))
-    company = SimpleNamespace(user=SimpleNamespace(email="maria@northwind.example"))
+    no_claims = SimpleNamespace(extra_data={})
+    foreign = SimpleNamespace(user=SimpleNamespace(email="mallory@evil.example"), account=no_claims)
+    company = SimpleNamespace(
+        user=SimpleNamespace(email="maria@northwind.example"), account=no_claims
+    )
     request = rf.get("/")
-    assert adapter.is_open_for_signup(request, foreign) is False
+    with pytest.raises(ImmediateHttpResponse) as refused:
+        adapter.is_open_for_signup(request, foreign)
+    assert refused.value.response.status_code == 403
+    assert b"Sign-up is limited to company e-mail addresses" in refused.value.response.content
     assert adapter.is_open_for_signup(request, company) is True
 
 

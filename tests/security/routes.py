@@ -46,9 +46,16 @@ PUBLIC: dict[str, str] = {
     "openid_connect_login": "starting single sign-on",
     "openid_connect_callback": "the identity provider's redirect back",
     "admin:login": "the admin's own sign-in form",
+    "unsubscribe": "the signed link in a mail that stops that mail (a mail client's one-click "
+    "unsubscribe has no session)",
 }
 # Parameters of public URLs: tokens from e-mails and providers, not objects.
-PUBLIC_PARAMS = {"key": "not-a-real-key", "uidb36": "1", "provider_id": "sso"}
+PUBLIC_PARAMS = {
+    "key": "not-a-real-key",
+    "uidb36": "1",
+    "provider_id": "sso",
+    "token": "not-a-real-token",
+}
 
 # Pages without ids: the person's own inbox, settings and forms, or listings everyone sees.
 PERSONAL: set[str] = {
@@ -184,7 +191,15 @@ def _walk(patterns: list[Any], chain: tuple[Any, ...], namespace: str) -> Iterat
 
 
 def all_routes() -> list[Route]:
-    return list(_walk(get_resolver().url_patterns, (), ""))
+    """Every reachable route: one that an earlier route with the same pattern shadows (the
+    project's transactional wrapper around allauth's sign-up) can never be requested."""
+    seen: set[str] = set()
+    routes = []
+    for route in _walk(get_resolver().url_patterns, (), ""):
+        if route.route not in seen:
+            seen.add(route.route)
+            routes.append(route)
+    return routes
 
 
 @dataclass(frozen=True)

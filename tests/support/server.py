@@ -47,6 +47,7 @@ def production_env(var_dir: Path) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": base64.b64encode(os.urandom(48)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
         "HTTPS": "0",
     }
     manage("collectstatic", "--noinput", env=env)

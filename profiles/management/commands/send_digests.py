@@ -1,21 +1,26 @@
 """Send each person a daily e-mail digest: unread notifications they want by e-mail (mentions
 by default) and unanswered questions in the tags they follow. Run once a day (cron, or a
-scheduler); a notification is e-mailed at most once."""
+scheduler); a notification is e-mailed at most once. Links start with SITE_URL.
+
+A person whose mail cannot be sent is reported on one line and the others still get theirs;
+their notifications stay un-emailed, so the next run tries again. The command then exits
+with status 1, saying how many failed."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from django.core.mail import send_mail
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from tqdm import tqdm
 
+from intranet.lib.mail import MailNotSent, absolute_url, compose, send
 from profiles.actions import preferences
 from profiles.events import NOTIFICATION_RELATED, notification_text, notification_url
+from profiles.mailing import DIGEST, settings_url, unsubscribe_url
 from profiles.models import Follow, Notification, User
 from questions.models import Post, TaggedPost
 from questions.permissions import visible_posts
@@ -30,21 +35,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--hours", type=int, default=24, help="Look back this far (24).")
         parser.add_argument(
-            "--base-url", default="", help="Prefix for links, e.g. https://intranet.example.com"
+            "--base-url",
+            default="",
+            help="Prefix for links instead of SITE_URL, e.g. https://intranet.example.com",
         )
         parser.add_argument("--dry-run", action="store_true", help="Show counts, send nothing.")
 
     def handle(self, *args: Any, hours: int, base_url: str, dry_run: bool, **options: Any) -> None:
         since = timezone.now() - timedelta(hours=hours)
         people = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
-        sent = 0
+        sent, failed = 0, 0
         for person in tqdm(
             people, total=people.count(), desc="Digests", unit="person", disable=None
         ):
-            if self.send_one(person, since=since, base_url=base_url.rstrip("/"), dry_run=dry_run):
-                sent += 1
+            try:
+                if self.send_one(person, since=since, base_url=base_url, dry_run=dry_run):
+                    sent += 1
+            except MailNotSent as error:
+                failed += 1
+                self.stderr.write(f"could not send the digest to {person.email}: {error}")
         verb = "would send" if dry_run else "sent"
         self.stdout.write(self.style.SUCCESS(f"Digests {verb}: {sent}."))
+        if failed:
+            raise CommandError(f"{failed} digest(s) could not be sent; the next run retries them")
 
     def send_one(self, person: User, *, since: Any, base_url: str, dry_run: bool) -> bool:
         wanted = {verb for verb, (_, email) in preferences(person).items() if email}
@@ -78,19 +91,24 @@ class Command(BaseCommand):
             return False
         if dry_run:
             return True
+        link = partial(absolute_url, site_url=base_url)
         context = {
             "person": person,
-            "notes": [(notification_text(n), base_url + notification_url(n)) for n in notes],
-            "waiting": [(p.display_title, base_url + p.get_absolute_url()) for p in waiting],
+            "notes": [(notification_text(n), link(notification_url(n))) for n in notes],
+            "waiting": [(p.display_title, link(p.get_absolute_url())) for p in waiting],
+            "settings_url": settings_url(site_url=base_url),
         }
+        message = compose(
+            to=person.email,
+            subject=f"Your daily digest: {len(notes)} new, {len(waiting)} waiting",
+            template="profiles/email/digest",
+            context=context,
+            unsubscribe_url=unsubscribe_url(person, DIGEST, site_url=base_url),
+        )
+        # Marked e-mailed only if the mail went: a failure rolls the mark back.
         with transaction.atomic():
             Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
                 emailed_at=timezone.now()
             )
-            send_mail(
-                subject=f"Your daily digest: {len(notes)} new, {len(waiting)} waiting",
-                message=render_to_string("profiles/email/digest.txt", context),
-                from_email=None,
-                recipient_list=[person.email],
-            )
+            send(message)
         return True
