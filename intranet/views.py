@@ -19,8 +19,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitors: 200 when the database answers, 503 otherwise.
 
     A search index that cannot answer is reported ("search": the reason) but does not make
-    the site unhealthy: pages still work, and search says what is wrong.
+    the site unhealthy: pages still work, and search says what is wrong. The same goes for
+    search by meaning ("meaning": the reason), without which search works on words alone.
     """
+    from search import meaning
     from search.backend import get_backend
 
     try:
@@ -29,7 +31,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     problem = get_backend().health()
-    return JsonResponse({"status": "ok", "search": problem or "ok"})
+    return JsonResponse(
+        {"status": "ok", "search": problem or "ok", "meaning": meaning.status() or "ok"}
+    )
 
 
 # How long a page asks to be retried after when the database does not answer.

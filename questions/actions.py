@@ -340,6 +340,9 @@ def accept_answer(*, post: Post, answer: Answer | None, by: User) -> Post:
                 post=post,
                 answer=answer,
             )
+        if changed:
+            # The accepted answer leads what search by meaning embeds for the question.
+            reindex_posts(post.pk)
     return post
 
 

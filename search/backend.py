@@ -32,6 +32,10 @@ def get_backend() -> SearchBackend:
 
 
 def reset_backends() -> None:
-    """Forget open indexes (tests switch index directories)."""
+    """Forget open indexes and the vectors read for search by meaning (tests switch index
+    directories and databases)."""
+    from search import meaning
+
     with _lock:
         _backends.clear()
+    meaning.reset_vectors()

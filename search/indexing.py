@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task_backends
 
 from intranet.lib.tasks import BackgroundThreadBackend
@@ -76,17 +77,25 @@ def reindex_people(*user_ids: int) -> None:
 
 
 def rebuild(*, batch: int = 500, progress: Callable[[int], object] = lambda n: None) -> int:
-    """Empty the index and index every document from the database; returns the count."""
+    """Empty the index and index every document from the database, with the posts' meaning
+    vectors (search.meaning); returns the count."""
+    from search import meaning
+    from search.tasks import store_vectors
+
     backend = get_backend()
     backend.clear()
+    started = timezone.now()
 
     def batches() -> Iterator[list[Document]]:
         for keys in all_document_keys(batch):
             documents, _ = documents_for_keys(keys)
+            store_vectors(keys)
             yield documents
             progress(len(documents))
 
-    return backend.bulk_index(batches())
+    done = backend.bulk_index(batches())
+    meaning.forget_unwritten_since(started)
+    return done
 
 
 def expected_count() -> int:

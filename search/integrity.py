@@ -9,7 +9,11 @@ of keys by four checks:
 * stray: a document of a deleted post, or of a row that no longer exists;
 * visibility: a document indexed with another community or privacy than its post has (a
   stale privacy flag lets people outside a private community find its posts);
-* duplicated: a key indexed more than once.
+* duplicated: a key indexed more than once;
+* meaning vectors (search.meaning): a live post without a vector, a vector of a deleted or
+  gone post, or a vector stored with another community or privacy than its post has (the
+  vector path filters by what is stored, so a stale flag would leak as well). Not checked
+  while the model cannot load: then no vector is used.
 
 Repairs go through the indexing task (tasks.index_documents), which indexes what the
 database has and removes what it does not; keys that name no kind of document are removed
@@ -183,6 +187,57 @@ class DuplicateDocuments(IndexCheck):
         return reindex(keys)
 
 
+class MeaningVectors(Check):
+    name = "Search by meaning: vectors"
+    description = "a vector for every live post, with its community and privacy, and no other"
+    in_database = False
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+
+    def find(self) -> list[Mismatch]:
+        from search import meaning
+        from search.models import DocumentVector
+
+        if meaning.status() is not None:
+            return []
+        expected, _, _ = self.comparison.read()
+        wanted = {k: e for k, e in expected.items() if k.startswith(f"{POST}:")}
+        stored = {
+            key: IndexEntry(key, community_id, private)
+            for key, community_id, private in DocumentVector.objects.exclude(
+                vector=b""
+            ).values_list("key", "community_id", "private")
+        }
+        found = [
+            Mismatch(_vector(key), "none", "live post", target=key)
+            for key in wanted.keys() - stored.keys()
+        ]
+        found += [
+            Mismatch(_vector(key), "stored", "no live post", target=key)
+            for key in stored.keys() - wanted.keys()
+        ]
+        found += [
+            Mismatch(_vector(key), _visibility(stored[key]), _visibility(want), target=key)
+            for key, want in wanted.items()
+            if key in stored and stored[key] != want
+        ]
+        return sorted(found, key=lambda m: _order(m.target))
+
+    def repair(self, mismatches: list[Mismatch]) -> int:
+        from search import meaning
+
+        keys = [m.target for m in mismatches]
+        meaning.forget([key for key in keys if not _parsed(key)])
+        for chunk in batches([key for key in keys if _parsed(key)]):
+            meaning.store_vectors(list(chunk))
+        return len(keys)
+
+
+def _vector(key: str) -> str:
+    return f"meaning vector {key}"
+
+
 def checks() -> list[Check]:
     comparison = Comparison()
     return [
@@ -190,4 +245,5 @@ def checks() -> list[Check]:
         StrayDocuments(comparison),
         StaleVisibility(comparison),
         DuplicateDocuments(comparison),
+        MeaningVectors(comparison),
     ]

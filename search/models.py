@@ -64,3 +64,24 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DocumentVector(models.Model):
+    """The meaning of one search document as a word-embedding vector (search.meaning).
+
+    A cache of the database like SearchEntry, hence plain ids. Every process keeps all live
+    vectors in memory and reads only the rows changed since its last read (by `updated`), so
+    a removed document keeps its row with an empty vector: the removal reaches every process.
+    """
+
+    key = models.CharField(max_length=40, unique=True)  # "post:12"
+    vector = models.BinaryField(blank=True)  # float16, little-endian; empty: removed
+    community_id = models.BigIntegerField(default=0)  # 0: no community
+    private = models.BooleanField(default=False)
+    updated = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["updated"], name="document_vector_updated")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,11 +3,13 @@ indexing worker at scale (so Whoosh always has a single writer)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 from django_tasks import task
 
+from search import meaning
 from search.backend import get_backend
 from search.documents import documents_for_keys
 
@@ -19,7 +21,17 @@ def index_documents(keys: list[str]) -> int:
     backend = get_backend()
     backend.index(documents)
     backend.remove(gone)
+    store_vectors(keys)
     return len(documents)
+
+
+def store_vectors(keys: list[str]) -> None:
+    """The documents' meaning vectors follow their text; a failure there leaves text search
+    as it is (the next reindex or rebuild_index stores them)."""
+    try:
+        meaning.store_vectors(keys)
+    except Exception:
+        logging.getLogger(__name__).exception("could not store vectors of %d documents", len(keys))
 
 
 # In-process (the thread backend): keys from many transactions are gathered for a moment and

@@ -356,6 +356,33 @@ def test_a_community_turned_private_behind_the_index_is_reported_and_repaired(
     assert found_by(world.helper, "HSM keys")[0] == world.shared.pk  # a member
 
 
+def test_a_meaning_vector_behind_its_post_is_reported_and_repaired(search_backend, world):
+    from search import meaning
+    from search.backends.base import Audience
+    from search.models import DocumentVector
+
+    community = world.shared.community
+    Community.objects.filter(pk=community.pk).update(visibility=Community.Visibility.PRIVATE)
+    key = post_key(world.shared.pk)
+    DocumentVector.objects.filter(key=post_key(world.question.pk)).delete()
+    outsider = Audience(world.outsider.pk, frozenset())
+    assert key in dict(meaning.similar_keys("HSM keys", outsider, limit=10))  # the leak
+
+    status, out = check_integrity()
+    assert status == 1
+    assert f"meaning vector post:{world.question.pk}: stored none, actual live post" in out
+    assert (
+        f"meaning vector {key}: stored community {community.pk}, public, "
+        f"actual community {community.pk}, private"
+    ) in out
+
+    status, out = check_integrity("--repair")
+    assert status == 0, out
+    assert "Repaired Search by meaning: vectors: 2 objects." in out
+    assert key not in dict(meaning.similar_keys("HSM keys", outsider, limit=10))
+    assert DocumentVector.objects.filter(key=post_key(world.question.pk)).exists()
+
+
 def test_a_key_indexed_twice_is_reported_and_repaired(search_backend, world):
     key = post_key(world.question.pk)
     copy = Document(key=key, kind="question", title=world.question.title, body="")
@@ -406,8 +433,9 @@ def test_the_checks_cost_a_fixed_number_of_queries(
     django_capture_on_commit_callbacks,
 ):
     # Two per counter (stored, counted), one or two per other check, three for what the
-    # index should hold; reading the PostgreSQL index adds a savepoint around its query.
-    with django_assert_max_num_queries({"whoosh": 21, "postgres": 24}[search_backend]):
+    # index should hold, one for the meaning vectors; reading the PostgreSQL index adds a
+    # savepoint around its query.
+    with django_assert_max_num_queries({"whoosh": 22, "postgres": 25}[search_backend]):
         outcomes = run_checks(all_checks())
     assert all(o.ok for o in outcomes)
     with CaptureQueriesContext(connection) as small:

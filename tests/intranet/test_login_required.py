@@ -102,4 +102,4 @@ def test_health_check_is_public_and_reports_the_database_and_search(client, db, 
     from search.indexing import rebuild
 
     rebuild()
-    assert client.get("/healthz").json() == {"status": "ok", "search": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "search": "ok", "meaning": "ok"}

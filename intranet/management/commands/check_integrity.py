@@ -12,7 +12,8 @@ What is compared (declared by the apps that own the data):
   than the post or its newest answer), TaggedPost.last_activity_at (a copy of the post's);
 * the configured search index (Whoosh or PostgreSQL): a document for every live post and
   person, none for deleted posts or missing rows, each with its post's community and
-  privacy, each key once; see search.integrity.
+  privacy, each key once; and a meaning vector for every live post with its community and
+  privacy, none for others (while the embedding model loads); see search.integrity.
 
 Not compared: values recomputed wholesale by their own commands (expertise, de facto
 standards, sentiment), rendered Markdown, and unread-notification counts (not stored: the
