@@ -20,4 +20,5 @@ if not apps.ready:
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 50)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("SITE_URL", "http://127.0.0.1")
     django.setup()

@@ -198,7 +198,7 @@ def evaluate(args: argparse.Namespace, threads: list[Thread]) -> dict[str, Figur
     """Load, index and run every paraphrase through the services and the baseline."""
     from intranet.lib.tasks import wait_for_tasks
     from profiles.actions import create_person
-    from search import indexing, service
+    from search import indexing, meaning, service
 
     started = time.monotonic()
     prefix = f"faq{uuid.uuid4().hex[:6]}-" if args.mix else ""
@@ -206,6 +206,9 @@ def evaluate(args: argparse.Namespace, threads: list[Thread]) -> dict[str, Figur
     wait_for_tasks()
     # With --mix, indexed as they were written, beside what the index already holds.
     built = len(ids) if args.mix else indexing.rebuild()
+    meaning.reset_vectors()  # this database's vectors, not another's
+    if meaning.status():
+        print(f"search by meaning is off: {meaning.status()}")
     print(
         f"loaded {len(threads)} threads, "
         f"{sum(len(t.answers) for t in threads)} answers through the actions and indexed "

@@ -37,6 +37,16 @@ SIMILAR_POOL = 20  # questions read by relevance for the similar-questions box
 # but not an answer.
 SIMILAR_SHARE = 0.35
 SIMILAR_BAND = 0.1  # within one band of shares, answered questions go first
+# Hybrid ranking: a result's relevance is (1 - MEANING_WEIGHT) times its text relevance
+# (as a share of the best text match) plus MEANING_WEIGHT times its closeness in meaning
+# (cosine, as a share of the closest); MEANING_POOL posts closest in meaning join the
+# text's candidates.
+MEANING_WEIGHT = 0.5
+MEANING_POOL = 50
+# A post no word of the query matched joins only if it is about as close in meaning as the
+# closest one: every post has some cosine with any query, and the page must not fill up
+# with the merely unrelated.
+MEANING_ALONE_SHARE = 0.85
 
 
 @dataclass
@@ -300,6 +310,42 @@ def _facets(raw: dict[str, dict[str, int]], filters: Filters) -> dict[str, list[
     return {"kind": kinds, "community": communities, "tag": tags}
 
 
+def _blend(
+    text_hits: list[Candidate], close: list[tuple[str, float]], *, weight: float = MEANING_WEIGHT
+) -> tuple[list[Candidate], set[str]]:
+    """Text candidates and candidates close in meaning as one list by hybrid relevance
+    (see MEANING_WEIGHT), best first, and the keys found by meaning alone."""
+    if not close:
+        return text_hits, set()
+    best_text = max((h.relevance for h in text_hits), default=0.0) or 1.0
+    best_meaning = max(score for _, score in close)
+    if best_meaning <= 0:
+        return text_hits, set()
+    text = {h.key: h.relevance / best_text for h in text_hits}
+    meaning = {
+        key: score / best_meaning
+        for key, score in close
+        if score > 0 and (key in text or score >= MEANING_ALONE_SHARE * best_meaning)
+    }
+    keys = list(dict.fromkeys([*text, *meaning]))
+    blended = [
+        Candidate(key, (1 - weight) * text.get(key, 0.0) + weight * meaning.get(key, 0.0))
+        for key in keys
+    ]
+    blended.sort(key=lambda c: -c.relevance)  # stable: text order among equals
+    return [c for c in blended if c.relevance > 0], set(meaning) - set(text)
+
+
+def _close_in_meaning(
+    query: ParsedQuery, audience: Audience, *, limit: int
+) -> list[tuple[str, float]]:
+    """Posts closest in meaning to what was typed (visibility applied by search.meaning);
+    [] when the model or the vectors are unavailable."""
+    from search import meaning
+
+    return meaning.similar_keys(query.raw, audience, limit=limit)
+
+
 def _nothing_found(query: ParsedQuery, filters: Filters) -> str:
     """What to try when no word of the query is in anything the person may see."""
     if query.phrases or query.excluded or filters != Filters():
@@ -342,15 +388,20 @@ def search(
     except SearchUnavailable as problem:
         result.error = str(problem)
         return result
-    result.total = found.total
-    if not found.total and not query.is_empty:
+    hits, by_meaning = found.hits, set[str]()
+    # Meaning joins plain searches only: it knows no filters, phrases or exclusions.
+    if query.words and not (query.phrases or query.excluded or filters != Filters()):
+        close = _close_in_meaning(query, audience, limit=MEANING_POOL)
+        hits, by_meaning = _blend(found.hits, close)
+    result.total = found.total + len(by_meaning)
+    if not result.total and not query.is_empty:
         result.notice = _nothing_found(query, filters)
     result.facets = _facets(found.facets, filters)
     signals: dict[int, _Signals] = {}
     if page * PAGE_SIZE <= CANDIDATES:
-        ranked = _rank(user, found.hits[:CANDIDATES], network, signals)
+        ranked = _rank(user, hits[:CANDIDATES], network, signals)
     else:
-        ranked = [(h, h.relevance) for h in found.hits]
+        ranked = [(h, h.relevance) for h in hits]
     chosen = ranked[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     people = [pair for pair in chosen if pair[0].key.startswith(PERSON)]
     posts = [pair for pair in chosen if not pair[0].key.startswith(PERSON)]
@@ -359,6 +410,8 @@ def search(
         **_post_results(user, posts, words, network, signals),
         **_person_results(people, words),
     }
+    for key in by_meaning & built.keys():
+        built[key].reasons.insert(0, "similar in meaning")
     result.results = [built[c.key] for c, _ in chosen if c.key in built]
     return result
 
@@ -427,23 +480,23 @@ def similar_questions(user: User, title: str, *, limit: int = SIMILAR_SHOWN) -> 
     query = parse(title)
     if len(query.words) < 2:
         return []
+    audience = audience_for(user)
     try:
-        found = get_backend().search(
-            query, Filters(kind="question"), audience_for(user), limit=SIMILAR_POOL
-        )
+        found = get_backend().search(query, Filters(kind="question"), audience, limit=SIMILAR_POOL)
     except SearchUnavailable:
         return []
-    if not found.hits:
+    hits, _ = _blend(found.hits, _close_in_meaning(query, audience, limit=SIMILAR_POOL))
+    if not hits:
         return []
-    best = max(hit.relevance for hit in found.hits) or 1.0
-    close = [(hit.key, hit.relevance / best) for hit in found.hits]
+    best = max(hit.relevance for hit in hits) or 1.0
+    close = [(hit.key, hit.relevance / best) for hit in hits]
     close = [(key, share) for key, share in close if share >= SIMILAR_SHARE]
     ids = [split_key(k)[1] for k, _ in close]
     posts = {
         p.pk: p
-        for p in Post.objects.filter(pk__in=ids, deleted_at__isnull=True).select_related(
-            "accepted_answer"
-        )
+        for p in Post.objects.filter(
+            pk__in=ids, deleted_at__isnull=True, kind=Post.Kind.QUESTION
+        ).select_related("accepted_answer")
     }
     answers: dict[int, str] = {}
     for post_id, body in (

@@ -161,8 +161,11 @@ def test_similar_questions_show_at_most_five(make_user, make_question, indexed):
 
 
 def test_answered_questions_go_first_only_among_equally_relevant_ones(
-    make_user, make_question, indexed
+    make_user, make_question, indexed, monkeypatch
 ):
+    # Text relevance alone: the answers change what a question means, which would make
+    # the twins unequal.
+    monkeypatch.setattr(service, "_close_in_meaning", lambda *args, **kwargs: [])
     asker, helper, typist = make_user(), make_user(), make_user()
     with indexed():
         exact = make_question(author=asker, title="Badge printer jams on card stock")
@@ -176,3 +179,71 @@ def test_answered_questions_go_first_only_among_equally_relevant_ones(
     # although it is answered.
     assert [p.pk for p in shown[:2]] == [tie.pk, exact.pk]
     assert loose.pk not in [p.pk for p in shown[:2]]
+
+
+# --- search by meaning, blended ------------------------------------------------------------
+
+
+def test_a_result_found_by_meaning_alone_says_so(make_user, make_question, indexed):
+    asker, reader = make_user(), make_user()
+    with indexed():
+        wanted = make_question(author=asker, title="Strikethrough with GitHub Markdown")
+        make_question(author=asker, title="Which printer is closest to the kitchen?")
+    page = service.search(reader, "crossing out text on git hub")
+    found = {r.post.pk: r for r in page.results if r.post}
+    assert wanted.pk in found
+    assert "similar in meaning" in found[wanted.pk].reasons
+
+
+def test_meaning_never_brings_a_private_community_post_to_an_outsider(
+    make_user, make_community, make_question, indexed
+):
+    owner, outsider = make_user(), make_user()
+    secret = make_community(owner=owner, private=True)
+    with indexed():
+        hidden = make_question(
+            author=owner, title="Strikethrough with GitHub Markdown", community=secret
+        )
+        make_question(author=owner, title="Which printer is closest to the kitchen?")
+    for person, shown in ((outsider, False), (owner, True)):
+        page = service.search(person, "crossing out text on git hub")
+        assert (hidden.pk in [r.post.pk for r in page.results if r.post]) is shown
+        similar = service.similar_questions(person, "crossing out text on git hub")
+        assert (hidden.pk in [s.post.pk for s in similar]) is shown
+
+
+def test_without_the_model_search_keeps_working_on_text(
+    make_user, make_question, indexed, monkeypatch
+):
+    from search import meaning
+
+    def refuse():
+        raise OSError("tokenizer not found")
+
+    monkeypatch.setattr(meaning, "_load_model", refuse)
+    meaning.reset_model()
+    try:
+        asker, reader = make_user(), make_user()
+        with indexed():
+            wanted = make_question(author=asker, title="Strikethrough with GitHub Markdown")
+        page = service.search(reader, "strikethrough on github")
+        assert titles(page) == [wanted.title]
+        assert "similar in meaning" not in page.results[0].reasons
+        assert titles(service.search(reader, "crossing out text")) == []
+    finally:
+        meaning.reset_model()
+
+
+def test_blending_puts_text_and_meaning_candidates_in_one_order():
+    from search.backends.base import Candidate
+
+    text = [Candidate("post:1", 10.0), Candidate("post:2", 5.0)]
+    close = [("post:3", 0.9), ("post:2", 0.8)]
+    hits, by_meaning = service._blend(text, close, weight=0.5)
+    scores = {h.key: h.relevance for h in hits}
+    assert scores["post:1"] == pytest.approx(0.5)
+    assert scores["post:2"] == pytest.approx(0.25 + 0.5 * 0.8 / 0.9)
+    assert scores["post:3"] == pytest.approx(0.5)
+    assert [h.key for h in hits][0] == "post:2"
+    assert by_meaning == {"post:3"}
+    assert service._blend(text, []) == (text, set())
