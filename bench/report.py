@@ -32,6 +32,14 @@ SECTIONS = {
         "drawn from the seeded titles; the index build from the database; and an answer "
         "posted through the real action until search finds its unique word.",
     ),
+    "relevance": (
+        "Search relevance on real questions",
+        "StackFAQ (Karan & Šnajder 2018; Stack Exchange content, CC BY-SA): 63 threads loaded "
+        "through the actions into a scratch database, every paraphrase run as an ordinary "
+        "person through the search page's service and the similar-questions box, next to a "
+        "plain BM25 baseline (bm25s) on the same threads. Targets are judged as shortfalls "
+        "(1 − P@1 at most 0.20, and so on).",
+    ),
     "experts": (
         "Experts and de facto standards",
         "The nightly recomputes (the commands' functions, search reindexing of people not "

@@ -9,8 +9,9 @@ Redis, PostgreSQL search), both with tasks on the in-process background thread. 
 a child process with that configuration's environment, on a scratch VAR_DIR and, for
 PostgreSQL, a scratch database created here (from --postgres) and dropped afterwards. The
 child seeds once (bench.seed_large), then runs, in this order: feed, search (index rebuilt
-and timed), experts, notifications, throughput (scale only: several workers share sockets
-and the cache only through Redis) and reports, last because it marks people as departed.
+and timed), relevance (real questions, on a scratch database, then among the seeded posts),
+experts, notifications, throughput (scale only: several workers share sockets and the
+cache only through Redis) and reports, last because it marks people as departed.
 Each benchmark's `run()` prints its usual tables and returns Rows, which the child appends to
 a JSON-lines file as it goes; a benchmark that fails is reported as failed and the others
 still run. The parent then writes the Markdown report and its SVG charts (bench.report).
@@ -49,7 +50,7 @@ CONFIGS = {
     "embedded": "SQLite file, in-memory channel layer and local-memory cache, Whoosh index",
     "scale": "PostgreSQL, Redis (channel layer and cache), PostgreSQL full-text search",
 }
-BENCHMARKS = ("feed", "search", "experts", "notify", "throughput", "reports")
+BENCHMARKS = ("feed", "search", "relevance", "experts", "notify", "throughput", "reports")
 # Environment the caller may have set that would change a configuration: each child gets
 # exactly its configuration's.
 CONFIG_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SEARCH_BACKEND", "TASK_BACKEND", "DEBUG"}
@@ -173,6 +174,7 @@ def run_child(args: argparse.Namespace) -> int:
         experts_bench,
         feed_bench,
         notify_bench,
+        relevance_bench,
         reports_bench,
         search_bench,
         throughput_bench,
@@ -198,6 +200,12 @@ def run_child(args: argparse.Namespace) -> int:
                 *("--requests", plan.page_requests, "--fresh", plan.fresh, "--rebuild"),
             )
         ),
+        # On a scratch database of its own (from this configuration's), then mixed into the
+        # seeded posts as distractors.
+        "relevance": lambda: [
+            *relevance_bench.run(relevance_bench.build_parser().parse_args([])),
+            *relevance_bench.run(relevance_bench.build_parser().parse_args(["--mix"])),
+        ],
         "experts": lambda: experts_bench.run(
             parsed(
                 experts_bench.build_parser(),

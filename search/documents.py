@@ -44,6 +44,9 @@ class Document:
     created: datetime | None = None
     last_activity: datetime | None = None
     answered: bool = False
+    # A question's answers (a status update's replies, a draft's comments): their own
+    # field, weighted between the title and the body, accepted answer first.
+    answers: str = ""
 
     @property
     def pk(self) -> int:
@@ -85,7 +88,9 @@ def post_documents(post_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
             "tags",  # type: ignore[misc]
             Prefetch(
                 "answers",
-                queryset=Answer.objects.filter(deleted_at__isnull=True).only("post_id", "body"),
+                queryset=Answer.objects.filter(deleted_at__isnull=True)
+                .order_by("created_at", "pk")
+                .only("post_id", "body"),
                 to_attr="live_answers",
             ),
         )
@@ -93,7 +98,9 @@ def post_documents(post_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
     documents = []
     for post in posts:
         parts = [post.body]
-        parts += [a.body for a in post.live_answers]  # type: ignore[attr-defined]
+        accepted = post.accepted_answer_id
+        live: list[Answer] = post.live_answers  # type: ignore[attr-defined]
+        live = [a for a in live if a.pk == accepted] + [a for a in live if a.pk != accepted]
         if post.is_draft and post.current_version is not None:
             parts.append(post.current_version.filename)
             parts.append(post.current_version.text)
@@ -104,6 +111,7 @@ def post_documents(post_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
                 kind=post.kind,
                 title=post.title,
                 body="\n".join(parts)[:MAX_BODY_CHARS],
+                answers="\n".join(a.body for a in live)[:MAX_BODY_CHARS],
                 tags=sorted(t.name for t in post.tags.all()),
                 community_id=community.pk if community else 0,
                 private=bool(community and community.is_private),

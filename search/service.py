@@ -17,7 +17,6 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from whoosh.lang.porter import stem
 
 from profiles.models import Follow, User
 from questions.models import Answer, Community, Like, Post
@@ -31,6 +30,23 @@ from search.query import Filters, ParsedQuery, parse
 PAGE_SIZE = 10
 CANDIDATES = 200  # re-ranked by signals; further pages follow text relevance
 MAX_PAGE = 50
+SIMILAR_SHOWN = 5  # similar questions shown at most
+SIMILAR_POOL = 20  # questions read by relevance for the similar-questions box
+# A similar question is shown when its relevance is at least this share of the best one's:
+# any word matches, so a question sharing one common word with the title is a candidate
+# but not an answer.
+SIMILAR_SHARE = 0.35
+SIMILAR_BAND = 0.1  # within one band of shares, answered questions go first
+# Hybrid ranking: a result's relevance is (1 - MEANING_WEIGHT) times its text relevance
+# (as a share of the best text match) plus MEANING_WEIGHT times its closeness in meaning
+# (cosine, as a share of the closest); MEANING_POOL posts closest in meaning join the
+# text's candidates.
+MEANING_WEIGHT = 0.5
+MEANING_POOL = 50
+# A post no word of the query matched joins only if it is about as close in meaning as the
+# closest one: every post has some cosine with any query, and the page must not fill up
+# with the merely unrelated.
+MEANING_ALONE_SHARE = 0.85
 
 
 @dataclass
@@ -297,6 +313,57 @@ def _facets(raw: dict[str, dict[str, int]], filters: Filters) -> dict[str, list[
     return {"kind": kinds, "community": communities, "tag": tags}
 
 
+def _blend(
+    text_hits: list[Candidate], close: list[tuple[str, float]], *, weight: float = MEANING_WEIGHT
+) -> tuple[list[Candidate], set[str]]:
+    """Text candidates and candidates close in meaning as one list by hybrid relevance
+    (see MEANING_WEIGHT), best first, and the keys found by meaning alone."""
+    if not close:
+        return text_hits, set()
+    best_text = max((h.relevance for h in text_hits), default=0.0) or 1.0
+    best_meaning = max(score for _, score in close)
+    if best_meaning <= 0:
+        return text_hits, set()
+    text = {h.key: h.relevance / best_text for h in text_hits}
+    meaning = {
+        key: score / best_meaning
+        for key, score in close
+        if score > 0 and (key in text or score >= MEANING_ALONE_SHARE * best_meaning)
+    }
+    keys = list(dict.fromkeys([*text, *meaning]))
+    blended = [
+        Candidate(key, (1 - weight) * text.get(key, 0.0) + weight * meaning.get(key, 0.0))
+        for key in keys
+    ]
+    blended.sort(key=lambda c: -c.relevance)  # stable: text order among equals
+    return [c for c in blended if c.relevance > 0], set(meaning) - set(text)
+
+
+def _close_in_meaning(
+    query: ParsedQuery, audience: Audience, *, limit: int
+) -> list[tuple[str, float]]:
+    """Posts closest in meaning to what was typed (visibility applied by search.meaning);
+    [] when the model or the vectors are unavailable."""
+    from search import meaning
+
+    return meaning.similar_keys(query.raw, audience, limit=limit)
+
+
+def _nothing_found(query: ParsedQuery, filters: Filters) -> str:
+    """What to try when no word of the query is in anything the person may see."""
+    if query.phrases or query.excluded or filters != Filters():
+        return (
+            "Nothing matches all of that. Try fewer quoted phrases, fewer “-word” "
+            "exclusions or fewer filters."
+        )
+    shown = ", ".join(f"“{w}”" for w in query.words[:5])
+    return (
+        f"No post, answer or person you can see mentions {shown}. Check the spelling, try "
+        "another word for the same thing, or ask it as a question: colleagues who know "
+        "will see it."
+    )
+
+
 def search(
     user: User, text: str, filters: Filters | None = None, *, page: int = 1, network: bool = True
 ) -> SearchPage:
@@ -309,8 +376,13 @@ def search(
     if query.truncated:
         result.notice = "Your search was long, so only its first words were used."
     if query.is_empty and not (filters.tag or filters.kind or filters.author_id):
-        if query.raw:
-            result.notice = "Those are all very common words: add a more specific one."
+        if query.only_stop_words:
+            result.notice = (
+                "Those are all very common words (like “how”, “the” or “my”), which search "
+                "leaves out: add a word that says what you are looking for."
+            )
+        elif query.raw:
+            result.notice = "Type a word or two to search for: symbols alone find nothing."
         return result
     audience = audience_for(user)
     limit = max(CANDIDATES, page * PAGE_SIZE)
@@ -319,13 +391,20 @@ def search(
     except SearchUnavailable as problem:
         result.error = str(problem)
         return result
-    result.total = found.total
+    hits, by_meaning = found.hits, set[str]()
+    # Meaning joins plain searches only: it knows no filters, phrases or exclusions.
+    if query.words and not (query.phrases or query.excluded or filters != Filters()):
+        close = _close_in_meaning(query, audience, limit=MEANING_POOL)
+        hits, by_meaning = _blend(found.hits, close)
+    result.total = found.total + len(by_meaning)
+    if not result.total and not query.is_empty:
+        result.notice = _nothing_found(query, filters)
     result.facets = _facets(found.facets, filters)
     signals: dict[int, _Signals] = {}
     if page * PAGE_SIZE <= CANDIDATES:
-        ranked = _rank(user, found.hits[:CANDIDATES], network, signals)
+        ranked = _rank(user, hits[:CANDIDATES], network, signals)
     else:
-        ranked = [(h, h.relevance) for h in found.hits]
+        ranked = [(h, h.relevance) for h in hits]
     chosen = ranked[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     people = [pair for pair in chosen if pair[0].key.startswith(PERSON)]
     posts = [pair for pair in chosen if not pair[0].key.startswith(PERSON)]
@@ -334,6 +413,8 @@ def search(
         **_post_results(user, posts, words, network, signals),
         **_person_results(people, words),
     }
+    for key in by_meaning & built.keys():
+        built[key].reasons.insert(0, "similar in meaning")
     result.results = [built[c.key] for c, _ in chosen if c.key in built]
     return result
 
@@ -391,32 +472,34 @@ class Similar:
     url: str
 
 
-def similar_questions(user: User, title: str, *, limit: int = 5) -> list[Similar]:
-    """Past questions like the one being typed, answered ones first, each with the first
-    line of its accepted (or best) answer."""
+def similar_questions(user: User, title: str, *, limit: int = SIMILAR_SHOWN) -> list[Similar]:
+    """Past questions like the one being typed, each with the first line of its accepted
+    (or best) answer.
+
+    The same relevance as the search page (any word, title above answers above body, with
+    coverage and side-by-side bonuses), over questions only. Shown: those scoring at least
+    SIMILAR_SHARE of the best, at most `limit`; answered ones go first only among
+    equally relevant ones (scores within SIMILAR_BAND of the best's score of each other)."""
     query = parse(title)
     if len(query.words) < 2:
         return []
-    # Any of the words (not all): a new question rarely repeats an old title word for word.
+    audience = audience_for(user)
     try:
-        backend = get_backend()
-        audience = audience_for(user)
-        seen: dict[str, float] = {}
-        filters = Filters(kind="question")
-        for word in query.words:
-            found = backend.search(
-                ParsedQuery(raw=word, words=(word,)), filters, audience, limit=30
-            )
-            for hit in found.hits:
-                seen[hit.key] = seen.get(hit.key, 0.0) + hit.relevance
+        found = get_backend().search(query, Filters(kind="question"), audience, limit=SIMILAR_POOL)
     except SearchUnavailable:
         return []
-    best = sorted(seen.items(), key=lambda kv: -kv[1])[: limit * 4]
-    wanted = {stem(w) for w in query.words}
-    need = 1 if len(wanted) <= 2 else math.ceil(len(wanted) / 2)
-    ids = [split_key(k)[1] for k, _ in best]
+    hits, _ = _blend(found.hits, _close_in_meaning(query, audience, limit=SIMILAR_POOL))
+    if not hits:
+        return []
+    best = max(hit.relevance for hit in hits) or 1.0
+    close = [(hit.key, hit.relevance / best) for hit in hits]
+    close = [(key, share) for key, share in close if share >= SIMILAR_SHARE]
+    ids = [split_key(k)[1] for k, _ in close]
     posts = {
-        p.pk: p for p in visible_posts(user).filter(pk__in=ids).select_related("accepted_answer")
+        p.pk: p
+        for p in visible_posts(user)
+        .filter(pk__in=ids, kind=Post.Kind.QUESTION)
+        .select_related("accepted_answer")
     }
     answers: dict[int, str] = {}
     for post_id, body in (
@@ -425,21 +508,26 @@ def similar_questions(user: User, title: str, *, limit: int = 5) -> list[Similar
         .values_list("post_id", "body")
     ):
         answers.setdefault(post_id, body)
-    out = []
-    for key, _ in best:
+    ranked: list[tuple[float, Similar]] = []
+    for key, share in close:
         post = posts.get(split_key(key)[1])
         if post is None:
             continue
-        if len({stem(w) for w in parse(post.title).words} & wanted) < need:
-            continue
         answer = post.accepted_answer.body if post.accepted_answer else answers.get(post.pk, "")
         first = next((line.strip() for line in answer.splitlines() if line.strip()), "")
-        out.append(
-            Similar(
-                post=post,
-                first_line=first[:160] + ("…" if len(first) > 160 else ""),
-                url=reverse("search_open", args=[post.pk]) + "?from=similar",
-            )
+        similar = Similar(
+            post=post,
+            first_line=first[:160] + ("…" if len(first) > 160 else ""),
+            url=reverse("search_open", args=[post.pk]) + "?from=similar",
         )
-    out.sort(key=lambda s: (not s.post.accepted_answer_id, not s.post.answer_count))
-    return out[:limit]
+        ranked.append((share, similar))
+    # Equally relevant: the same band of the share of the best score. Within a band,
+    # accepted answers first, then answered, then by relevance (sort is stable).
+    ranked.sort(
+        key=lambda pair: (
+            -math.floor(pair[0] / SIMILAR_BAND + 1e-9),
+            not pair[1].post.accepted_answer_id,
+            not pair[1].post.answer_count,
+        )
+    )
+    return [similar for _, similar in ranked[:limit]]

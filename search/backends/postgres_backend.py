@@ -6,28 +6,43 @@ so only a bounded pool of matches (title and tag matches first, then the newest)
 while the total and the facets count every match without ranking. Everything is decided
 in one statement: visibility, filters, matching, counting and ranking.
 
-Semantics follow the Whoosh backend: every word must match, either the title or body
-(stemmed, english) or a tag (exactly); a phrase matches its words in order within the title
-or within the body (never across the two); facets count kind, community and tags over all
-visible matches; typeahead matches word starts of titles and people's names. Queries are
-built only from our parsed words (search.query), never from what was typed.
+Semantics follow the Whoosh backend: any word matches, either the title, answers or body
+(stemmed, english) or a tag (exactly), and relevance decides the order; a quoted phrase
+must match its words in order within one field (never across two); a `-word` must not
+match; facets count kind, community and tags over the visible matches; typeahead matches
+word starts of titles and people's names. Queries are built only from our parsed words
+(search.query), each turned into its lexemes by to_tsquery on the quoted word, never from
+what was typed.
 
 One tsvector holds it all, so a query is a single GIN lookup: the title (english, weight
 A), each tag as the exact lexeme "#name" (weight B; no english word analyses to that), a
-gap of PHRASE_GAP positions, then the body (english, weight D).
+gap of PHRASE_GAP positions, the answers (english, weight C), another gap, then the body
+(english, weight D).
 
-Differences from Whoosh: PostgreSQL's english stop-word list is longer than ours, so a
-word like "very" or "other" is ignored as it is in the documents (a query of nothing else
-finds nothing); a stop word inside a phrase keeps its place ("deploy the app" does not
-match "deploy app"); ranking is ts_rank (title 1.0, tags 0.4, body 0.1), not BM25F.
+Relevance, computed for a bounded pool of matches: per word, ts_rank over the weighted
+fields (title 1.0, tags 0.4, answers 0.2, body 0.1) times the word's BM25 idf (document
+frequencies counted by the GIN index, at most DF_CAP per word, and cached for a minute),
+times a bonus for the share of the query's words the document has, plus a bonus for query
+words found side by side. Bounded work: common words (in COMMON_SHARE of the entries or
+more) do not add matches of their own when the query has a rarer word (they still count in
+the ranking), and only RANK_POOL matches, those whose titles and tags hold the rarest
+words, are ranked.
+
+Differences from Whoosh: PostgreSQL's english stop-word list differs a little from ours, so
+a word it drops is ignored as it is in the documents; the ranking reads ts_rank, not BM25F
+over field lengths.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, time
+from time import monotonic
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -40,7 +55,17 @@ from search.query import Filters, ParsedQuery, words_of
 
 logger = logging.getLogger(__name__)
 
-RANK_POOL = 2000  # matches ranked by ts_rank per query (about 4.5 µs each)
+RANK_POOL = 400  # matches ranked per query (a ts_rank per word each)
+DF_CAP = 5000  # documents counted per word for its idf (beyond it, a word is common)
+DF_SECONDS = 60.0  # document frequencies are cached this long per process
+# A word in this share of the entries or more (at least COMMON_MIN, at most DF_CAP) is
+# common: it adds no matches of its own when the query has a rarer word.
+COMMON_SHARE = 0.03
+COMMON_MIN = 100
+COVERAGE_BONUS = 1.0  # all the query's words: (1 + COVERAGE_BONUS) times the score
+PAIR_BONUS = 0.5  # per pair of query words side by side, times their mean idf
+# ts_rank weights for D (body), C (answers), B (tags), A (title).
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 WRITE_BATCH = 100  # documents per INSERT statement (bodies are up to 100,000 characters)
 SUGGEST_WORDS = 4
 TAG_MARK = "#"  # tag lexemes are "#name": no english word analyses to that
@@ -49,7 +74,7 @@ TABLE = SearchEntry._meta.db_table
 
 _UPSERT_ROW = (
     "(%s::text, %s::text, %s::text, %s::text, %s::text, %s::tsvector, %s::bigint, %s::boolean, "
-    "%s::bigint, %s::timestamptz, %s::boolean)"
+    "%s::bigint, %s::timestamptz, %s::boolean, %s::text, %s::tsvector)"
 )
 _UPSERT = f"""
 INSERT INTO {TABLE} (key, kind, title, body, tags, community_id, private, author_id, created,
@@ -57,11 +82,12 @@ INSERT INTO {TABLE} (key, kind, title, body, tags, community_id, private, author
 SELECT v.key, v.kind, v.title, v.body, v.tags, v.community_id, v.private, v.author_id,
        v.created, v.answered,
        setweight(to_tsvector('english', v.title), 'A') || v.tag_vector
+           || setweight(to_tsvector('english', v.answers), 'C') || v.gap
            || setweight(to_tsvector('english', v.body), 'D'),
        setweight(to_tsvector('english', v.title), 'A') || v.tag_vector,
        to_tsvector('simple', v.title)
 FROM (VALUES {{rows}}) AS v (key, kind, title, body, tags, tag_vector, community_id, private,
-                             author_id, created, answered)
+                             author_id, created, answered, answers, gap)
 ON CONFLICT (key) DO UPDATE SET
     kind = EXCLUDED.kind, title = EXCLUDED.title, body = EXCLUDED.body, tags = EXCLUDED.tags,
     community_id = EXCLUDED.community_id, private = EXCLUDED.private,
@@ -69,10 +95,10 @@ ON CONFLICT (key) DO UPDATE SET
     document = EXCLUDED.document, heading = EXCLUDED.heading, title_words = EXCLUDED.title_words
 """  # noqa: S608 (constants only; every value is a parameter)
 
-# One statement: the matches (materialised once), the ranked pool, the best `limit` of it
-# in order, and the facet counts over every match (the kinds' counts add up to the total).
-# Tags are split in the select list, not by a lateral join: 5 of the 17 ms a common word's
-# 20,000 matches spent counting tags at 100,000 posts.
+# One statement: the matches (materialised once), the pool ranked (per word: its ts_rank;
+# per side-by-side pair: whether it is there), and the facet counts over every match (the
+# kinds' counts add up to the total). Tags are split in the select list, not by a lateral
+# join: 5 of the 17 ms a common word's 20,000 matches spent counting tags at 100,000 posts.
 _SEARCH = f"""
 WITH matches AS MATERIALIZED (
     SELECT e.id, e.kind, e.community_id, e.tags, e.created, {{strong}} AS strong
@@ -81,24 +107,39 @@ WITH matches AS MATERIALIZED (
 ),
 pool AS (
     SELECT id FROM matches ORDER BY strong DESC, created DESC NULLS LAST, id DESC
-    LIMIT {RANK_POOL}
+    LIMIT %s
 ),
-ranked AS (
-    SELECT e.key, {{rank}} AS rank, e.created, e.id FROM {TABLE} e JOIN pool USING (id)
-),
-hits AS (
-    SELECT key, rank, row_number() OVER (ORDER BY rank DESC, created DESC NULLS LAST, id DESC) AS n
-    FROM ranked ORDER BY n LIMIT %s
+-- Each pooled document read (and decompressed) once: every ts_rank and @@ below would
+-- otherwise detoast it again.
+pooled AS MATERIALIZED (
+    SELECT e.key, e.created, e.id, e.document || ''::tsvector AS document
+    FROM {TABLE} e JOIN pool USING (id)
 )
-SELECT 'hit', key, rank::float8, n FROM hits
-UNION ALL SELECT 'kind', kind, count(*), 0 FROM matches GROUP BY kind
-UNION ALL SELECT 'community', community_id::text, count(*), 0 FROM matches GROUP BY community_id
+SELECT 'hit', e.key, {{ranks}}, extract(epoch FROM e.created), e.id
+FROM pooled e
+UNION ALL SELECT 'kind', kind, ARRAY[count(*)::float8], 0, 0 FROM matches GROUP BY kind
 UNION ALL
-SELECT 'tags', tag, count(*), 0
+SELECT 'community', community_id::text, ARRAY[count(*)::float8], 0, 0
+FROM matches GROUP BY community_id
+UNION ALL
+SELECT 'tags', tag, ARRAY[count(*)::float8], 0, 0
 FROM (SELECT unnest(string_to_array(matches.tags, ' ')) AS tag FROM matches) AS listed
 WHERE tag <> ''
 GROUP BY tag
 """  # noqa: S608 (constants and our own clauses; every value is a parameter)
+
+# The number of entries, then per word: its lexemes (as tsquery text) and how many entries
+# have it (at most DF_CAP).
+_WORD_STATS = f"""
+SELECT (SELECT count(*) FROM {TABLE}), w.word,
+       (to_tsquery('english', w.quoted) || w.tag::tsquery)::text,
+       (SELECT count(*) FROM (
+           SELECT 1 FROM {TABLE} e
+           WHERE e.document @@ (to_tsquery('english', w.quoted) || w.tag::tsquery)
+           LIMIT {DF_CAP}) AS found)
+FROM (SELECT 1) AS one
+LEFT JOIN unnest(%s::text[], %s::text[], %s::text[]) AS w (word, quoted, tag) ON true
+"""  # noqa: S608 (constants only; every value is a parameter)
 
 _SUGGEST = f"""
 SELECT e.key FROM {TABLE} e
@@ -109,16 +150,26 @@ ORDER BY ts_rank(e.title_words, to_tsquery('simple', %s), 1) DESC, e.created DES
 LIMIT %s
 """  # noqa: S608 (constants only; every value is a parameter)
 
-# A word matches the title or body (stemmed, english) or a tag exactly (its "#word" lexeme).
-# A word the english configuration drops (its stop-word list is longer than ours) is
-# ignored, as it is in the documents.
-_WORD = (
-    "(CASE WHEN numnode(plainto_tsquery('english', %s)) = 0 THEN ''::tsquery"
-    " ELSE plainto_tsquery('english', %s) || %s::tsquery END)"
-)
-# A phrase: its words in this order. The title and the body are PHRASE_GAP positions apart
-# in the document, so a phrase never runs from the end of one into the other.
+# A phrase: its words in this order. The title, the answers and the body are PHRASE_GAP
+# positions apart in the document, so a phrase never runs from one into the next.
 _PHRASE = "phraseto_tsquery('english', %s)"
+
+
+@dataclass(frozen=True)
+class _Word:
+    word: str
+    lexemes: str  # tsquery text: the word's english lexemes or its tag lexeme
+    frequency: int  # entries that have it, at most DF_CAP
+
+
+_stats_lock = threading.Lock()
+_stats: dict[str, tuple[float, _Word]] = {}
+_entries: list[tuple[float, int]] = []
+
+
+def _idf(frequency: int, total: int) -> float:
+    """BM25's idf (Lucene's form: never negative)."""
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
 
 
 def _clean(text: str) -> str:
@@ -159,6 +210,8 @@ def _row(document: Document) -> list[Any]:
         document.author_id or 0,
         document.created,
         document.answered,
+        _clean(document.answers),
+        f"{_quoted(TAG_MARK)}:{PHRASE_GAP}C",  # a gap between the answers and the body
     ]
 
 
@@ -180,17 +233,70 @@ def prefix_query(prefix: str) -> str:
     return " & ".join(f"{_quoted(w)}:*" for w in words_of(prefix)[:SUGGEST_WORDS])
 
 
-def _text_query(query: ParsedQuery, operator: str) -> tuple[str, list[Any]]:
-    """One tsquery for the words and phrases, AND-ed (matching) or OR-ed (ranking)."""
+def _pair_texts(first: str, second: str) -> list[str]:
+    """to_tsquery text for two words side by side (one stop word between allowed, as
+    PostgreSQL keeps stop words' positions)."""
+    a, b = _quoted(first), _quoted(second)
+    return [f"{a} <-> {b}", f"{a} <2> {b}"]
+
+
+def _ranking(
+    query: ParsedQuery, words: list[_Word], idf: dict[str, float]
+) -> tuple[str, list[Any], str, list[Any]]:
+    """The per-row ranking array (per word and phrase: its ts_rank; per adjacent pair: 1 if
+    side by side) and the pool order (the idf of the words in the title and tags)."""
+    if query.is_empty:  # filters only: the newest first
+        return "ARRAY[1.0::float8]", [], "0", []
     parts: list[str] = []
     params: list[Any] = []
-    for word in query.words:
-        parts.append(_WORD)
-        params += [word, word, _quoted(TAG_MARK + word)]
+    for word in words:
+        parts.append("ts_rank(%s::float4[], e.document, %s::tsquery)")
+        params += [RANK_WEIGHTS, word.lexemes]
     for phrase in query.phrases:
-        parts.append(_PHRASE)
-        params.append(" ".join(phrase))
-    return "(" + f" {operator} ".join(parts) + ")", params
+        parts.append(f"ts_rank(%s::float4[], e.document, {_PHRASE})")
+        params += [RANK_WEIGHTS, " ".join(phrase)]
+    for first, second in query.adjacent:
+        parts.append(
+            "(e.document @@ (to_tsquery('english', %s) || to_tsquery('english', %s)))::int"
+        )
+        params += _pair_texts(first, second)
+    ranks = "ARRAY[" + ", ".join(f"({p})::float8" for p in parts) + "]"
+    strong_parts = ["0"]
+    strong_params: list[Any] = []
+    for word in words:
+        strong_parts.append("%s::float8 * (e.heading @@ %s::tsquery)::int")
+        strong_params += [idf[word.word], word.lexemes]
+    for phrase in query.phrases:
+        strong_parts.append(f"(e.heading @@ {_PHRASE})::int")
+        strong_params.append(" ".join(phrase))
+    return ranks, params, "(" + " + ".join(strong_parts) + ")", strong_params
+
+
+def _relevance(
+    numbers: list[float],
+    weights: list[float],
+    word_count: int,
+    idf: dict[str, float],
+    query: ParsedQuery,
+) -> float:
+    """A pooled row's relevance from its ranking array (see _ranking)."""
+    if query.is_empty:
+        return 1.0
+    terms = numbers[: len(weights)]
+    score = sum(w * r for w, r in zip(weights, terms, strict=True))
+    if word_count:
+        covered = sum(1 for r in terms[:word_count] if r > 0)
+        score *= 1 + COVERAGE_BONUS * covered / word_count
+    for (first, second), present in zip(query.adjacent, numbers[len(weights) :], strict=True):
+        if present:
+            score += PAIR_BONUS * (idf.get(first, 1.0) + idf.get(second, 1.0)) / 2
+    return float(score)
+
+
+def _forget_statistics() -> None:
+    with _stats_lock:
+        _stats.clear()
+        _entries.clear()
 
 
 class PostgresBackend(SearchBackend):
@@ -217,6 +323,7 @@ class PostgresBackend(SearchBackend):
         if not latest:
             return
         unique = list(latest.values())
+        _forget_statistics()
         problem = "The search index cannot be updated right now; it will be retried."
         with self._database(problem) as cursor:
             for start in range(0, len(unique), WRITE_BATCH):
@@ -227,16 +334,45 @@ class PostgresBackend(SearchBackend):
     def remove(self, keys: list[str]) -> None:
         if not keys:
             return
+        _forget_statistics()
         with self._database("The search index cannot be updated right now; it will be retried."):
             SearchEntry.objects.filter(key__in=keys).delete()
 
     def clear(self) -> None:
+        _forget_statistics()
         with self._database("The search index cannot be emptied right now."):
             SearchEntry.objects.all().delete()
 
     # --- reading -------------------------------------------------------------------------
+    def _words(self, cursor: Any, words: list[str]) -> tuple[dict[str, _Word], int]:
+        """Each word's lexemes and document frequency, and the number of entries; cached
+        for DF_SECONDS (forgotten when this process writes)."""
+        now = monotonic()
+        with _stats_lock:
+            known = {w: found for w in words if (found := _stats.get(w)) and found[0] > now}
+            total = _entries[0][1] if _entries and _entries[0][0] > now else None
+        missing = [w for w in words if w not in known]
+        if missing or total is None:
+            total = 0
+            quoted = [_quoted(w) for w in missing]
+            tags = [_quoted(TAG_MARK + w) for w in missing]
+            cursor.execute(_WORD_STATS, [missing, quoted, tags])
+            for entries, word, lexemes, frequency in cursor.fetchall():
+                total = int(entries)
+                if word is not None:
+                    known[word] = (now + DF_SECONDS, _Word(word, lexemes, int(frequency)))
+            with _stats_lock:
+                _stats.update({w: known[w] for w in missing if w in known})
+                _entries[:] = [(now + DF_SECONDS, total)]
+        return {w: found[1] for w, found in known.items()}, total or 0
+
     def _where(
-        self, query: ParsedQuery, filters: Filters, audience: Audience
+        self,
+        query: ParsedQuery,
+        filters: Filters,
+        audience: Audience,
+        matching: list[_Word],
+        excluded: list[_Word],
     ) -> tuple[str, list[Any]]:
         conditions = ["(e.private = false OR e.community_id = ANY(%s::bigint[]))"]
         params: list[Any] = [_members(audience)]
@@ -261,38 +397,54 @@ class PostgresBackend(SearchBackend):
         if filters.before:
             conditions.append("e.created <= %s")
             params.append(_day_end(filters.before))
-        if not query.is_empty:
-            every, every_params = _text_query(query, "&&")
-            conditions.append(f"e.document @@ {every}")
-            params += every_params
+        if matching:
+            conditions.append("e.document @@ %s::tsquery")
+            params.append(" | ".join(f"({w.lexemes})" for w in matching))
+        for phrase in query.phrases:
+            conditions.append(f"e.document @@ {_PHRASE}")
+            params.append(" ".join(phrase))
+        for word in excluded:
+            conditions.append("NOT (e.document @@ %s::tsquery)")
+            params.append(word.lexemes)
         return " AND ".join(conditions), params
 
     def search(
         self, query: ParsedQuery, filters: Filters, audience: Audience, *, limit: int
     ) -> Candidates:
-        where, where_params = self._where(query, filters, audience)
-        if query.is_empty:  # filters only: the newest first
-            strong, strong_params = "false", []
-            rank, rank_params = "1.0", []
-        else:
-            any_of, any_params = _text_query(query, "||")
-            strong, strong_params = f"e.heading @@ {any_of}", any_params
-            rank, rank_params = f"ts_rank(e.document, {any_of})", any_params
-        sql = _SEARCH.format(strong=strong, where=where, rank=rank)
-        params = [*strong_params, *where_params, *rank_params, max(0, limit)]
         with self._database("Search failed for this query; try other words.") as cursor:
+            found, total = self._words(cursor, [*query.words, *query.excluded])
+            words = [found[w] for w in query.words]
+            idf = {w.word: _idf(w.frequency, total) for w in words}
+            # A common word adds no matches of its own when a rarer word can find them:
+            # documents with only such words rank low, and listing them costs a pass
+            # over much of the table. With a quoted phrase, the phrase decides what
+            # matches and the words only rank.
+            common = min(DF_CAP, max(COMMON_MIN, COMMON_SHARE * total))
+            rare = [w for w in words if w.frequency < common]
+            if not rare and words:
+                rare = [min(words, key=lambda w: w.frequency)]
+            if query.phrases:
+                rare = []
+            excluded = [found[w] for w in query.excluded]
+            where, where_params = self._where(query, filters, audience, rare, excluded)
+            ranks, rank_params, strong, strong_params = _ranking(query, words, idf)
+            sql = _SEARCH.format(strong=strong, where=where, ranks=ranks)
+            params = [*strong_params, *where_params, RANK_POOL, *rank_params]
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        hits: list[tuple[int, Candidate]] = []
+        scored: list[tuple[float, float, int, str]] = []
         facets: dict[str, dict[str, int]] = {"kind": {}, "community": {}, "tags": {}}
-        for what, value, number, order in rows:
+        weights = [idf[w.word] for w in words] + [1.0] * len(query.phrases)
+        for what, value, numbers, created, number in rows:
             if what == "hit":
-                hits.append((order, Candidate(key=value, relevance=float(number))))
+                relevance = _relevance(numbers, weights, len(words), idf, query)
+                scored.append((relevance, created or 0.0, number, value))
             else:
-                facets[what][value] = int(number)
-        hits.sort(key=lambda pair: pair[0])
-        total = sum(facets["kind"].values())
-        return Candidates(hits=[c for _, c in hits], total=total, facets=facets)
+                facets[what][value] = int(numbers[0])
+        scored.sort(reverse=True)
+        hits = [Candidate(key=key, relevance=r) for r, _, _, key in scored[: max(0, limit)]]
+        total_matches = sum(facets["kind"].values())
+        return Candidates(hits=hits, total=total_matches, facets=facets)
 
     def suggest(self, prefix: str, audience: Audience, *, limit: int) -> list[str]:
         text = prefix_query(prefix)

@@ -12,13 +12,14 @@ import functools
 import heapq
 import logging
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+import numpy as np
 from whoosh import fields, index
 from whoosh.analysis import NgramWordAnalyzer, StemmingAnalyzer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
@@ -29,7 +30,7 @@ from whoosh.util.numeric import byte_to_length as _byte_to_length
 from search.backends.base import Audience, Candidate, Candidates, SearchBackend, SearchUnavailable
 from search.documents import Document, IndexEntry
 from search.highlight import snowball
-from search.query import STOP_WORDS, Filters, ParsedQuery
+from search.query import STOP_WORDS, WORD_PATTERN, Filters, ParsedQuery
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +38,17 @@ INDEX_NAME = "outloud"
 WRITE_TIMEOUT = 30.0  # seconds a writer waits for another process's lock
 
 # Snowball English: "deploy", "deploys" and "deployments" share one stem (Porter's does not).
-_stem = StemmingAnalyzer(stoplist=STOP_WORDS, minsize=1, stemfn=snowball)
+# Words are split as search.query splits them (an apostrophe splits, a dot splits).
+_stem = StemmingAnalyzer(expression=WORD_PATTERN, stoplist=STOP_WORDS, minsize=1, stemfn=snowball)
 SCHEMA = fields.Schema(
     key=fields.ID(stored=True, unique=True),
     kind=fields.ID(sortable=True),
     title=fields.TEXT(analyzer=_stem, field_boost=3.0),
     tags=fields.KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
-    body=fields.TEXT(analyzer=_stem),
+    # A post's answers (replies, comments): what a question is about is said in its title
+    # first, in the answers next, in its body last (measured on search-eval's questions).
+    answers=fields.TEXT(analyzer=_stem, field_boost=1.0),
+    body=fields.TEXT(analyzer=_stem, field_boost=0.8),
     # Word starts of titles and names, for typeahead (prefix queries over the body are slow).
     starts=fields.TEXT(analyzer=NgramWordAnalyzer(minsize=1, maxsize=15, at="start"), phrase=False),
     community=fields.ID(sortable=True),
@@ -80,9 +85,61 @@ def _writer_options() -> dict[str, Any]:
 
 PAIR = "|"  # never inside a token (tokens are \w+)
 # The fields whose matches are scored (BM25F, Whoosh's default weighting and parameters).
-SCORED = ("title", "body", "tags")
+SCORED = ("title", "answers", "body", "tags")
+TEXT_FIELDS = ("title", "answers", "body")
 BM25_B = 0.75
 BM25_K1 = 1.2
+# A document with every word of the query scores up to (1 + COVERAGE_BONUS) times its
+# BM25F; one with half of them, (1 + COVERAGE_BONUS / 2) times.
+COVERAGE_BONUS = 1.0
+# Added per pair of query words found side by side, times the pair's idf.
+PAIR_BONUS = 1.0
+# Postings read per query, at most (see _relevance); the rarest term is always read.
+POSTINGS_BUDGET = 30_000
+# Postings kept in memory between queries (16 bytes each: 32 MB at most per process).
+POSTINGS_CACHE = 2_000_000
+FACET_POOL = 5_000  # facets count the best this many matches
+
+
+@dataclass
+class _Relevance:
+    score: Any  # numpy array by document number: 0 for documents that do not match
+    bm25: Any  # the BM25F part alone (Whoosh's own formula; tests compare it with Whoosh)
+
+
+def _has_filters(filters: Filters) -> bool:
+    return bool(
+        filters.kind
+        or filters.tag
+        or filters.community_id is not None
+        or filters.author_id is not None
+        or filters.answered is not None
+        or filters.after
+        or filters.before
+    )
+
+
+def _top(found: Any, score: Any, limit: int) -> Any:
+    """The `limit` best of the document numbers `found` by score, in no order (ties at the
+    cut all kept)."""
+    if len(found) <= limit:
+        return found
+    values = score[found]
+    cut = np.partition(values, len(values) - limit)[len(values) - limit]
+    return found[values >= cut]
+
+
+def _best(found: Any, score: Any, limit: int) -> list[tuple[float, int]]:
+    """The `limit` best of the document numbers `found` (ascending) by score, best first;
+    ties go to the lower number, as in Whoosh's collector."""
+    if limit <= 0 or not len(found):
+        return []
+    # A partition picks the best `limit` in linear time; ties at the cut are then settled
+    # by number, so the result is the same as a full sort's.
+    found = _top(found, score, limit)
+    values = score[found]
+    order = np.lexsort((found, -values))[:limit]
+    return list(zip(values[order].tolist(), found[order].tolist(), strict=True))
 
 
 def _pairs(*texts: str) -> str:
@@ -103,6 +160,7 @@ def _fields(document: Document) -> dict[str, Any]:
         "title": document.title,
         "tags": ",".join(document.tags),
         "body": document.body,
+        "answers": document.answers,
         "starts": document.title,
         "community": str(document.community_id),
         "tagset": " ".join(document.tags),
@@ -110,7 +168,7 @@ def _fields(document: Document) -> dict[str, Any]:
         "author": str(document.author_id),
         "created": document.created,
         "answered": document.answered,
-        "pairs": _pairs(document.title, document.body),
+        "pairs": _pairs(document.title, document.body, document.answers),
     }
 
 
@@ -120,8 +178,9 @@ class _Columns:
     communities: list[str]
     tagsets: list[tuple[str, ...]]
     created: list[Any]  # the column's sortable values (newest is largest)
-    # Each scored field's length per document (what BM25F divides by), for _score.
-    lengths: dict[str, list[int]] = field(default_factory=dict)
+    # Each scored field's length per document (what BM25F divides by), for _score; lists
+    # per segment, numpy arrays once joined for a searcher.
+    lengths: dict[str, Any] = field(default_factory=dict)
 
 
 def _field_lengths(reader: Any, name: str) -> list[int]:
@@ -180,8 +239,8 @@ def _postings(reader: Any, name: str, text: str) -> tuple[list[int], list[float]
         weights.extend(matcher._weights)
         matcher._next_block()
     if deleted:
-        kept = [i for i, docnum in enumerate(ids) if docnum not in deleted]
-        ids, weights = [ids[i] for i in kept], [weights[i] for i in kept]
+        kept = ~np.isin(np.asarray(ids), np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+        ids, weights = np.asarray(ids)[kept].tolist(), np.asarray(weights)[kept].tolist()
     return ids, weights
 
 
@@ -233,6 +292,12 @@ class WhooshBackend(SearchBackend):
         self._lock = threading.Lock()
         # Held by every reading method for its whole run (_one_reader_at_a_time).
         self._reading = threading.RLock()
+        # Postings by (segment, its deletions, field, term), most recently used last; read
+        # and written only under the read lock.
+        self._postings_cache: OrderedDict[tuple[str, int, str, str], tuple[Any, Any]] = (
+            OrderedDict()
+        )
+        self._cached_postings = 0
         self._index: Any = None
         self._searcher: Any = None
         # Document numbers per visibility term, for the current searcher only.
@@ -436,72 +501,148 @@ class WhooshBackend(SearchBackend):
                 for name in SCORED:
                     lengths[name] += columns.lengths[name]
             self._segments = live  # segments merged away are forgotten
-            self._joined = _Columns(kinds, communities, tagsets, created, lengths)
+            arrays = {name: np.asarray(lengths[name], dtype=np.float64) for name in SCORED}
+            self._joined = _Columns(kinds, communities, tagsets, created, arrays)
             self._columns_for = searcher
             return self._joined
 
-    def _matching(
-        self, searcher: Any, query: ParsedQuery, columns: _Columns
-    ) -> tuple[set[int] | None, dict[int, float]]:
-        """Document numbers matching every word and phrase (None: no text, so all), and
-        their BM25F scores.
+    def _relevance(self, searcher: Any, query: ParsedQuery, columns: _Columns) -> _Relevance:
+        """Every document's text relevance to the query, as arrays over document numbers.
 
-        Each word's alternatives are single terms (a tag, or a stem in the title or body),
-        read as posting arrays and combined as sets; only phrases of three or more words
-        need positions. The scores are Whoosh's own BM25F for the same query (its weights,
-        field lengths, idf and average lengths), summed per document here from the same
-        postings instead of by Whoosh's matchers, which walked them again one by one."""
-        postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+        Any word matches: a question typed in one's own words rarely repeats every word of
+        the title it is looking for. A document's score is BM25F over the words it has
+        (each word as a tag, or its stem in the title, the answers or the body, Whoosh's
+        own field boosts, idf and average lengths), times a bonus for the share of the
+        query's words it covers, plus a bonus for query words found side by side. Quoted
+        phrases must match, `-word`s must not.
 
-        def read(name: str, text: str) -> tuple[list[int], list[float]]:
+        Postings are read as arrays a block at a time and scored with numpy; Whoosh's
+        matchers walked them one posting at a time. The work is bounded: terms are read
+        rarest first until POSTINGS_BUDGET postings have been read; a commoner term past
+        the budget is left out, which costs little (its idf is low, and its word is
+        usually found in a title or tag term already read)."""
+        size = searcher.doc_count_all()
+        postings: dict[tuple[str, str], tuple[Any, Any]] = {}
+        leaves = [
+            (reader, offset, reader.doc_count_all() - reader.doc_count())
+            for reader, offset in searcher.reader().leaf_readers()
+        ]
+
+        def read(name: str, text: str) -> tuple[Any, Any]:
             found = postings.get((name, text))
             if found is None:
-                ids: list[int] = []
-                weights: list[float] = []
-                for reader, offset in searcher.reader().leaf_readers():
-                    leaf_ids, leaf_weights = _postings(reader, name, text)
-                    ids += [offset + d for d in leaf_ids] if offset else leaf_ids
-                    weights += leaf_weights
-                found = postings[(name, text)] = (ids, weights)
+                id_parts: list[Any] = []
+                weight_parts: list[Any] = []
+                for reader, offset, deleted in leaves:
+                    leaf_ids, leaf_weights = self._segment_postings(reader, deleted, name, text)
+                    if len(leaf_ids):
+                        id_parts.append(leaf_ids + offset if offset else leaf_ids)
+                        weight_parts.append(leaf_weights)
+                if id_parts:
+                    found = (np.concatenate(id_parts), np.concatenate(weight_parts))
+                else:
+                    found = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+                postings[(name, text)] = found
             return found
 
-        clauses: list[list[tuple[str, str]]] = []  # per clause: the terms any of which match
-        scored: list[tuple[str, str]] = []  # terms scored, once per clause they score in
-        for word in query.words:
-            stems = analyzed(word)
-            options = [("tags", word)] + [(f, t) for t in stems for f in ("title", "body")]
-            clauses.append(options)
-            scored += options
+        def terms_of(word: str) -> list[tuple[str, str]]:
+            return [("tags", word)] + [(f, t) for t in analyzed(word) for f in TEXT_FIELDS]
+
+        bm25 = np.zeros(size, dtype=np.float64)
+        covered = np.zeros(size, dtype=np.float64)
+        # Each word's terms, rarest first across the query, within the budget.
+        wanted: list[tuple[int, int, str, str]] = []
+        for number, word in enumerate(query.words):
+            for name, text in terms_of(word):
+                frequency = searcher.doc_frequency(name, text)
+                if frequency:
+                    wanted.append((frequency, number, name, text))
+        wanted.sort()
+        spent = 0
+        read_terms: dict[int, list[tuple[str, str]]] = {}
+        for frequency, number, name, text in wanted:
+            if spent and spent + frequency > POSTINGS_BUDGET:
+                continue
+            spent += frequency
+            read_terms.setdefault(number, []).append((name, text))
+        for terms in read_terms.values():
+            has_word = np.zeros(size, dtype=bool)
+            for name, text in terms:
+                ids, weights = read(name, text)
+                self._score(searcher, columns, name, text, (ids, weights), bm25)
+                has_word[ids] = True
+            covered += has_word
+        # Phrase words count in the score (each in the title, the answers or the body).
+        for phrase in query.phrases:
+            for stem in {s for w in phrase for s in analyzed(w)}:
+                for name in TEXT_FIELDS:
+                    self._score(searcher, columns, name, stem, read(name, stem), bm25)
+        share = covered / len(query.words) if query.words else 0.0
+        score = bm25 * (1.0 + COVERAGE_BONUS * share)
+        for first, second in query.adjacent:
+            left, right = analyzed(first), analyzed(second)
+            if left and right:
+                pair = left[-1] + PAIR + right[0]
+                ids, _weights = read("pairs", pair)
+                if len(ids):
+                    score[ids] += PAIR_BONUS * searcher.idf("pairs", pair)
+        # Explicit operators: every quoted phrase must be there, no `-word` may be.
+        allowed = np.ones(size, dtype=bool)
         long_phrases = []
         for phrase in query.phrases:
             stems = [s for w in phrase for s in analyzed(w)]
             if len(stems) > 1:
-                # Adjacent pairs first (exact for two words); longer phrases are then
-                # checked with positions, on the few documents that have every pair.
+                # Adjacent pairs (exact for two words); longer phrases are then checked
+                # with positions, on the few documents that have every pair.
                 for first, second in zip(stems, stems[1:], strict=False):
-                    clauses.append([("pairs", first + PAIR + second)])
+                    has_pair = np.zeros(size, dtype=bool)
+                    has_pair[read("pairs", first + PAIR + second)[0]] = True
+                    allowed &= has_pair
                 if len(stems) > 2:
-                    long_phrases.append(Or([Phrase("title", stems), Phrase("body", stems)]))
+                    long_phrases.append(Or([Phrase(f, stems) for f in TEXT_FIELDS]))
             elif stems:
-                clauses.append([("title", stems[0]), ("body", stems[0])])
-            # Scoring weighs the phrase's words, each in the title or the body.
-            scored += [(f, t) for t in stems for f in ("title", "body")]
-        matched: set[int] | None = None
-        for options in clauses:
-            found: set[int] = set()
-            for name, text in options:
-                found.update(read(name, text)[0])
-            matched = found if matched is None else matched & found
-            if not matched:
-                return set(), {}
-        for phrase_query in long_phrases:
-            if matched:
-                matched &= set(searcher.search(phrase_query, filter=matched, limit=None).docs())
-        scores: dict[int, float] = {}
-        if matched:
-            for name, text in scored:
-                self._score(searcher, columns, name, text, read(name, text), scores)
-        return matched, scores
+                has_stem = np.zeros(size, dtype=bool)
+                for name in TEXT_FIELDS:
+                    has_stem[read(name, stems[0])[0]] = True
+                allowed &= has_stem
+        for word in query.excluded:
+            for name, text in terms_of(word):
+                allowed[read(name, text)[0]] = False
+        if long_phrases and allowed.any():
+            within = {int(d) for d in np.flatnonzero(allowed)}
+            for phrase_query in long_phrases:
+                found = set(searcher.search(phrase_query, filter=within, limit=None).docs())
+                within &= found
+            allowed[:] = False
+            allowed[list(within)] = True
+        score[~allowed] = 0.0
+        return _Relevance(score=score, bm25=bm25)
+
+    def _segment_postings(self, reader: Any, deleted: int, name: str, text: str) -> tuple[Any, Any]:
+        """One segment's postings of a term as numpy arrays, kept in a bounded LRU cache.
+
+        A natural question has 8 words in 4 fields each, and every term costs a matcher and
+        two unpickled blocks per segment even when it has few postings: reading them again
+        for every query was most of its time. Segment files never change, and a segment's
+        deletions only grow, so its number of deleted documents tells a stale entry."""
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        if segment is None:
+            ids, weights = _postings(reader, name, text)
+            return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        key = (segment.segment_id(), deleted, name, text)
+        cache = self._postings_cache
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        ids, weights = _postings(reader, name, text)
+        found = (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64))
+        cache[key] = found
+        self._cached_postings += len(ids)
+        while self._cached_postings > POSTINGS_CACHE and cache:
+            _key, (old_ids, _weights) = cache.popitem(last=False)
+            self._cached_postings -= len(old_ids)
+        return found
 
     @staticmethod
     def _score(
@@ -509,25 +650,23 @@ class WhooshBackend(SearchBackend):
         columns: _Columns,
         name: str,
         text: str,
-        found: tuple[list[int], list[float]],
-        scores: dict[int, float],
+        found: tuple[Any, Any],
+        scores: Any,
     ) -> None:
         """Add one term's BM25F score to each document that has it (whoosh.scoring.bm25,
         with the idf and average length Whoosh's BM25FScorer reads from the searcher)."""
         ids, weights = found
-        if not ids:
+        if not len(ids):
             return
         idf = searcher.idf(name, text)
         average = searcher.avg_field_length(name) or 1
-        lengths = columns.lengths[name]
-        top = idf * (BM25_K1 + 1)
-        flat = BM25_K1 * (1 - BM25_B)
-        per_length = BM25_K1 * BM25_B / average
-        get = scores.get
-        for docnum, tf in zip(ids, weights, strict=True):
-            scores[docnum] = get(docnum, 0.0) + top * tf / (
-                tf + flat + per_length * lengths[docnum]
-            )
+        lengths = columns.lengths[name][ids]
+        scores[ids] += (
+            idf
+            * (BM25_K1 + 1)
+            * weights
+            / (weights + BM25_K1 * (1 - BM25_B) + BM25_K1 * BM25_B / average * lengths)
+        )
 
     def _filtered(
         self, searcher: Any, matched: set[int] | None, filters: Filters, columns: _Columns
@@ -562,23 +701,28 @@ class WhooshBackend(SearchBackend):
             if not searcher.doc_count_all():  # an empty index has no columns
                 return Candidates(hits=[], total=0, facets={})
             columns = self._columns(searcher)
-            # Every match, counted and faceted; the best `limit` by BM25F go on (peer
-            # signals are blended afterwards from the database).
-            matched, scores = self._matching(searcher, query, columns)
-            visible = self._filtered(searcher, matched, filters, columns) - self._hidden(
-                searcher, audience
-            )
-            if not visible or limit <= 0:
-                ranked = []
-            elif query.is_empty:  # filters only: the newest first
+            hidden = self._hidden(searcher, audience)
+            if query.is_empty:  # filters only: the newest first
+                visible = self._filtered(searcher, None, filters, columns) - hidden
                 when = columns.created
                 newest = heapq.nlargest(limit, visible, key=lambda d: (when[d], d))
-                ranked = [(1.0, docnum) for docnum in newest]
+                ranked = [(1.0, docnum) for docnum in newest] if limit > 0 else []
+                counted: Iterable[int] = visible
+                total = len(visible)
             else:
-                # nlargest is stable: over ascending numbers, ties go to the lower one, as
-                # in Whoosh's collector. (Every match matched a scored term, so has a score.)
-                best = heapq.nlargest(limit, sorted(visible), key=scores.__getitem__)
-                ranked = [(scores[d], d) for d in best]
+                score = self._relevance(searcher, query, columns).score
+                if hidden:
+                    score[np.fromiter(hidden, dtype=np.int64, count=len(hidden))] = 0.0
+                found = np.flatnonzero(score > 0)
+                if _has_filters(filters) and len(found):
+                    kept = self._filtered(searcher, {int(d) for d in found}, filters, columns)
+                    found = np.asarray(sorted(kept), dtype=np.int64)
+                total = len(found)
+                ranked = _best(found, score, max(0, limit))
+                # Facets over the best FACET_POOL matches: any word of a long question
+                # matches much of the index, and counting tags over all of it cost more
+                # than the search (the total still counts every match).
+                counted = _top(found, score, FACET_POOL).tolist()
             hits = [
                 Candidate(key=searcher.stored_fields(docnum)["key"], relevance=float(score or 1.0))
                 for score, docnum in ranked
@@ -589,14 +733,15 @@ class WhooshBackend(SearchBackend):
             logger.error("search failed: %r", error)
             raise SearchUnavailable("Search failed for this query; try other words.") from error
         kinds, communities, tagsets = columns.kinds, columns.communities, columns.tagsets
+        counted = list(counted)
         facets = {
-            "kind": dict(Counter(map(kinds.__getitem__, visible))),
+            "kind": dict(Counter(map(kinds.__getitem__, counted))),
             "community": {
-                k: v for k, v in Counter(map(communities.__getitem__, visible)).items() if k
+                k: v for k, v in Counter(map(communities.__getitem__, counted)).items() if k
             },
-            "tags": dict(Counter(chain.from_iterable(map(tagsets.__getitem__, visible)))),
+            "tags": dict(Counter(chain.from_iterable(map(tagsets.__getitem__, counted)))),
         }
-        return Candidates(hits=hits, total=len(visible), facets=facets)
+        return Candidates(hits=hits, total=total, facets=facets)
 
     @_one_reader_at_a_time
     def suggest(self, prefix: str, audience: Audience, *, limit: int) -> list[str]:

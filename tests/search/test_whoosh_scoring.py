@@ -9,9 +9,10 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from django.utils import timezone
-from whoosh.query import And, Or, Term
+from whoosh.query import Or, Term
 
 from search.backends import whoosh_backend
 from search.backends.base import Audience
@@ -77,30 +78,44 @@ def corpus(count: int, seed: int) -> list[Document]:
 
 
 def whoosh_query(query: ParsedQuery) -> Any:
-    """The query as Whoosh itself scores it: every word as a tag or a stem in the title or
-    the body, every phrase's words in the title or the body (BM25F, Whoosh's default)."""
+    """The query as Whoosh itself scores it: any word as a tag or a stem in the title, the
+    answers or the body, every phrase's words in the title, the answers or the body (BM25F,
+    Whoosh's default)."""
     clauses = []
     for word in query.words:
         options = [Term("tags", word)]
         for stem in analyzed(word):
-            options += [Term("title", stem), Term("body", stem)]
+            options += [Term(name, stem) for name in ("title", "answers", "body")]
         clauses.append(Or(options))
     for phrase in query.phrases:
-        for stem in [s for w in phrase for s in analyzed(w)]:
-            clauses.append(Or([Term("title", stem), Term("body", stem)]))
-    return And(clauses)
+        for stem in {s for w in phrase for s in analyzed(w)}:
+            clauses.append(Or([Term(name, stem) for name in ("title", "answers", "body")]))
+    return Or(clauses)
 
 
 def whooshs_own(backend: WhooshBackend, typed: str, limit: int) -> dict[str, float]:
     """What Whoosh's searcher scores for the same query over the same matches (the phrase
-    check is ours: Whoosh's query above only asks for the phrase's words)."""
+    check, the coverage and side-by-side bonuses are ours: Whoosh's query above only asks
+    for the words)."""
     query = parse(typed)
     searcher = backend._reader()
-    matched, _ = backend._matching(searcher, query, backend._columns(searcher))
+    relevance = backend._relevance(searcher, query, backend._columns(searcher))
+    matched = {int(d) for d in np.flatnonzero(relevance.score > 0)}
     if not matched:
         return {}
     results = searcher.search(whoosh_query(query), filter=matched, limit=limit)
     return {searcher.stored_fields(d)["key"]: score for score, d in results.top_n}
+
+
+def bm25_of(backend: WhooshBackend, typed: str) -> dict[str, float]:
+    """Our BM25F part of the score, per key, for the documents that match."""
+    query = parse(typed)
+    searcher = backend._reader()
+    relevance = backend._relevance(searcher, query, backend._columns(searcher))
+    return {
+        searcher.stored_fields(int(d))["key"]: float(relevance.bm25[d])
+        for d in np.flatnonzero(relevance.score > 0)
+    }
 
 
 def build(path, monkeypatch, *, block: int, compression: int) -> WhooshBackend:
@@ -123,9 +138,9 @@ def test_scores_and_order_are_whooshs_own(tmp_path, monkeypatch, block, compress
     assert len(backend._reader().reader().leaf_readers()) > 1  # several segments
     for typed in QUERIES:
         found = backend.search(parse(typed), Filters(), EVERYONE, limit=200)
-        ours = {hit.key: hit.relevance for hit in found.hits}
+        ours = bm25_of(backend, typed)
         theirs = whooshs_own(backend, typed, 200)
-        assert ours.keys() == theirs.keys(), typed
+        assert ours.keys() == theirs.keys() == {hit.key for hit in found.hits}, typed
         for key, score in theirs.items():
             assert ours[key] == pytest.approx(score, rel=1e-5), (typed, key)
         ranked = [hit.relevance for hit in found.hits]
@@ -179,7 +194,10 @@ def test_an_index_written_before_the_layout_change_still_reads(tmp_path, monkeyp
         found = reopened.search(parse(typed), Filters(), EVERYONE, limit=200)
         theirs = whooshs_own(reopened, typed, 200)
         assert theirs
-        assert {h.key: pytest.approx(h.relevance, rel=1e-5) for h in found.hits} == theirs
+        assert {h.key for h in found.hits} == theirs.keys()
+        assert {k: pytest.approx(v, rel=1e-5) for k, v in bm25_of(reopened, typed).items()} == (
+            theirs
+        )
 
 
 def test_segments_are_written_as_separate_files(tmp_path, monkeypatch):
@@ -188,3 +206,29 @@ def test_segments_are_written_as_separate_files(tmp_path, monkeypatch):
     segments = backend._open()._segments()
     assert segments and not any(segment.is_compound() for segment in segments)
     assert not list((tmp_path / "index").glob("*.seg"))
+
+
+def test_cached_postings_never_outlive_an_update_or_a_deletion(tmp_path):
+    backend = WhooshBackend(tmp_path / "index")
+    backend.clear()
+    alphas = [Document(post_key(n), "question", f"alpha {n}", "") for n in (1, 2)]
+    backend.index(alphas)
+    assert {h.key for h in backend.search(parse("alpha"), Filters(), EVERYONE, limit=10).hits} == {
+        post_key(1),
+        post_key(2),
+    }
+    backend.index([Document(key=post_key(1), kind="question", title="beta", body="")])
+    backend.remove([post_key(2)])
+    assert backend.search(parse("alpha"), Filters(), EVERYONE, limit=10).hits == []
+    assert [h.key for h in backend.search(parse("beta"), Filters(), EVERYONE, limit=10).hits] == [
+        post_key(1)
+    ]
+
+
+def test_the_postings_budget_skips_common_terms_but_keeps_the_rarest(tmp_path, monkeypatch):
+    backend = build(tmp_path / "index", monkeypatch, block=1024, compression=0)
+    everything = set(bm25_of(backend, "deploy kubernetes"))
+    monkeypatch.setattr(whoosh_backend, "POSTINGS_BUDGET", 1)
+    found = backend.search(parse("deploy kubernetes"), Filters(), EVERYONE, limit=200)
+    # Only the rarest term was read: fewer matches, all of them among the full ones.
+    assert found.hits and {h.key for h in found.hits} < everything
