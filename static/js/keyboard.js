@@ -15,6 +15,19 @@
     if (typeahead) typeahead.innerHTML = "";
   }
 
+  // Say how many suggestions arrived, once, instead of reading the whole list on each key.
+  const status = document.getElementById("typeahead-status");
+  if (typeahead && status) {
+    document.addEventListener("htmx:afterSettle", (event) => {
+      if (event.target !== typeahead && !typeahead.contains(event.target)) return;
+      const count = typeahead.querySelectorAll("li:not(.ta-all) a").length;
+      const text = count
+        ? `${count} suggestion${count === 1 ? "" : "s"}, press Down to choose`
+        : search.value.trim() ? "No suggestions, press Enter to search" : "";
+      if (status.textContent !== text) status.textContent = text;
+    });
+  }
+
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     // Escape closes the header suggestions and brings focus back to the search field.

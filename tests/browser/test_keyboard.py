@@ -113,6 +113,11 @@ def test_header_suggestions_walk_with_arrows_and_close_with_escape(page_for, liv
     field.press_sequentially("release", delay=20)
     links = page.locator("#typeahead a")
     links.nth(1).wait_for()
+    assert page.locator("#typeahead").get_attribute("aria-live") is None  # no re-reading
+    status = page.get_by_role("status").filter(has_text="press Down to choose")
+    status.wait_for(state="attached")
+    shown = page.locator("#typeahead li:not(.ta-all) a").count()
+    assert status.inner_text() == f"{shown} suggestions, press Down to choose"
     field.press("ArrowDown")
     assert page.evaluate("document.activeElement === document.querySelector('#typeahead a')")
     page.keyboard.press("ArrowDown")
