@@ -37,11 +37,20 @@
     list.className = "ac-list";
     list.id = "ac-" + ++uid;
     list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", kind === "mentions" ? "People to mention" : "Tag suggestions");
     list.hidden = true;
     wrap.appendChild(list);
+    // The ARIA 1.2 combobox pattern: the field keeps focus and points at the highlighted option
+    // (aria-activedescendant); arrow keys move, Enter or Tab picks, Escape closes. A textarea
+    // cannot take the combobox role, so it stays a textbox with the same list attributes.
+    const combobox = field.tagName !== "TEXTAREA";
+    if (combobox) field.setAttribute("role", "combobox");
     field.setAttribute("aria-autocomplete", "list");
     field.setAttribute("aria-controls", list.id);
-    field.setAttribute("aria-expanded", "false");
+    function setExpanded(open) {
+      if (combobox) field.setAttribute("aria-expanded", String(open));
+    }
+    setExpanded(false);
 
     let results = [];
     let active = -1;
@@ -54,7 +63,7 @@
       list.innerHTML = "";
       results = [];
       active = -1;
-      field.setAttribute("aria-expanded", "false");
+      setExpanded(false);
       field.removeAttribute("aria-activedescendant");
     }
 
@@ -103,7 +112,7 @@
         list.appendChild(li);
       });
       list.hidden = false;
-      field.setAttribute("aria-expanded", "true");
+      setExpanded(true);
       highlight(0);
     }
 

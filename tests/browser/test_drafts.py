@@ -34,7 +34,7 @@ def download(page, link):
 
 
 def version_row(page, number):
-    return page.locator(f"#versions ~ table.versions-table tr#version-{number}")
+    return page.locator(f"#versions ~ .table-scroll table.versions-table tr#version-{number}")
 
 
 def downloads_in_row(page, number) -> str:

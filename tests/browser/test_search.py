@@ -105,20 +105,18 @@ def test_boost_my_network_toggle(page_for, live_server, make_user, seeded):
     page = page_for(make_user("ken"))
     page.goto(live_server.url + "/search/?q=laptop")
 
-    toggle = page.get_by_role("link", name="Boost my network")
-    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle = page.get_by_role("link", name="Boost my network (on)")
+    assert toggle.get_attribute("data-on") == "true"
     assert "✓" in toggle.inner_text()
 
     toggle.click()
     page.wait_for_url(re.compile(r"[?&]network=0"))
-    toggle = page.get_by_role("link", name="Boost my network")
-    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle = page.get_by_role("link", name="Boost my network (off)")
+    assert toggle.get_attribute("data-on") == "false"
     assert "✓" not in toggle.inner_text()
     assert page.locator(".search-result", has_text=ANSWERED).count() == 1  # same results
     assert page.locator("input[name=network]").input_value() == "0"  # kept by a new search
 
     toggle.click()
     page.wait_for_url(re.compile(r"[?&]network=1"))
-    assert page.get_by_role("link", name="Boost my network").get_attribute("aria-pressed") == (
-        "true"
-    )
+    assert page.get_by_role("link", name="Boost my network (on)").get_attribute("data-on") == "true"

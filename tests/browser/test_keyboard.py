@@ -1,0 +1,182 @@
+"""Keyboard use: a focus ring that stands out (3:1), Escape closes the menus and the header
+suggestions, arrow keys walk the suggestions, focus stays put after Like and moves to the new
+posts after "Older posts", and a rejected form puts focus on a summary of what to fix."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from questions import actions
+from questions.feeds import PAGE_SIZE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WHITE = (255, 255, 255)
+PAGE_BACKGROUND = (0xF5, 0xF6, 0xF8)
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    light, dark = sorted([_luminance(a), _luminance(b)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _ring(page: Any, selector: str) -> dict[str, Any]:
+    """Focus the element from the keyboard's side and read the ring it draws."""
+    page.locator(selector).first.focus()
+    return page.evaluate(
+        """(selector) => {
+          const el = document.querySelector(selector);
+          const style = getComputedStyle(el);
+          return {focused: document.activeElement === el, style: style.outlineStyle,
+                  width: parseFloat(style.outlineWidth), color: style.outlineColor};
+        }""",
+        selector,
+    )
+
+
+def _rgb(color: str) -> tuple[int, ...]:
+    return tuple(int(v) for v in re.findall(r"\d+", color)[:3])
+
+
+def test_contrast_helper_matches_known_pairs():
+    assert round(_contrast((0, 0, 0), WHITE), 1) == 21.0
+    assert round(_contrast((0x8F, 0xB0, 0xF0), WHITE), 1) == 2.2  # the old, faint ring
+
+
+def test_focus_ring_on_links_buttons_and_fields_has_three_to_one_contrast(
+    page_for, live_server, make_user
+):
+    page = page_for(make_user("rita"))
+    page.goto(live_server.url + "/ask/")
+    page.keyboard.press("Tab")  # keyboard modality, as a keyboard user arrives
+    for selector in [".main-nav a", ".form-actions .button-primary", "#id_title", "#header-q"]:
+        ring = _ring(page, selector)
+        assert ring["focused"], selector
+        assert ring["style"] != "none" and ring["width"] >= 2, (selector, ring)
+        for background in (WHITE, PAGE_BACKGROUND):
+            assert _contrast(_rgb(ring["color"]), background) >= 3, (selector, ring)
+
+
+@pytest.fixture
+def seeded(make_user) -> dict[str, Any]:
+    rita = make_user("rita", display_name="Rita Ramos")
+    boss = make_user("boss", display_name="Alex Admin", is_staff=True)
+    questions = [
+        actions.ask_question(author=boss, title=f"Release question number {n}?", body="")
+        for n in range(PAGE_SIZE + 3)
+    ]
+    return {"rita": rita, "boss": boss, "questions": questions}
+
+
+def test_escape_closes_the_account_menu_and_returns_focus_to_it(page_for, live_server, seeded):
+    page = page_for(seeded["rita"])
+    page.goto(live_server.url + "/")
+    summary = page.locator("details.user-menu > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    my_board = page.locator(".user-menu-panel").get_by_role("link", name="My board")
+    assert my_board.is_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    assert page.locator("details.user-menu").get_attribute("open") is None
+    assert not my_board.is_visible()
+    assert page.evaluate("document.activeElement.closest('details.user-menu summary') !== null")
+
+
+def test_escape_closes_the_phone_menu(chromium, live_server, seeded, page_for):
+    page = page_for(seeded["rita"])
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + "/")
+    page.locator("details.nav-menu > summary").click()
+    people = page.locator(".nav-menu-panel").get_by_role("link", name="People")
+    assert people.is_visible()
+    page.keyboard.press("Escape")
+    assert not people.is_visible()
+
+
+def test_header_suggestions_walk_with_arrows_and_close_with_escape(page_for, live_server, seeded):
+    page = page_for(seeded["rita"])
+    page.goto(live_server.url + "/")
+    field = page.locator("#header-q")
+    field.press_sequentially("release", delay=20)
+    links = page.locator("#typeahead a")
+    links.nth(1).wait_for()
+    assert page.locator("#typeahead").get_attribute("aria-live") is None  # no re-reading
+    status = page.get_by_role("status").filter(has_text="press Down to choose")
+    status.wait_for(state="attached")
+    shown = page.locator("#typeahead li:not(.ta-all) a").count()
+    assert status.inner_text() == f"{shown} suggestions, press Down to choose"
+    field.press("ArrowDown")
+    assert page.evaluate("document.activeElement === document.querySelector('#typeahead a')")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement === document.querySelectorAll('#typeahead a')[1]")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "header-q"
+    field.press("ArrowDown")
+    page.keyboard.press("Escape")
+    assert links.count() == 0
+    assert page.evaluate("document.activeElement.id") == "header-q"
+    assert field.input_value() == "release"
+
+
+def test_like_and_unlike_keep_focus_on_the_button(page_for, live_server, seeded):
+    page = page_for(seeded["rita"])
+    page.goto(live_server.url + "/?tab=all")
+    newest = seeded["questions"][-1]
+    button = page.locator(f"#post-{newest.pk} .post-foot form[hx-post*='/like/'] button")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#post-{newest.pk} button[aria-pressed='true']").wait_for()
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
+    assert page.evaluate("document.activeElement.closest('article').id") == f"post-{newest.pk}"
+    page.keyboard.press("Enter")
+    page.locator(f"#post-{newest.pk} button[aria-pressed='false']").wait_for()
+    assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "false"
+
+
+def test_older_posts_moves_focus_to_the_first_new_post(page_for, live_server, seeded):
+    page = page_for(seeded["rita"])
+    page.goto(live_server.url + "/?tab=all")
+    assert page.locator(".post-card").count() == PAGE_SIZE
+    older = page.get_by_role("link", name="Older posts")
+    older.focus()
+    page.keyboard.press("Enter")
+    page.locator(".post-card").nth(PAGE_SIZE).wait_for()
+    first_new = page.locator(".post-card").nth(PAGE_SIZE)
+    title = first_new.locator(".post-title a").inner_text()
+    page.wait_for_function("document.activeElement.closest('.post-card') !== null")
+    assert page.evaluate("document.activeElement.textContent") == title
+    assert page.evaluate("document.activeElement.closest('.post-card').id") == (
+        first_new.get_attribute("id")
+    )
+
+
+def test_rejected_form_focuses_an_error_summary_that_links_to_the_field(
+    page_for, live_server, seeded
+):
+    page = page_for(seeded["rita"])
+    page.goto(live_server.url + "/ask/")
+    page.locator("#id_body").fill("My text stays here")
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    page.get_by_role("button", name="Ask your question").click()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    assert "There is a problem" in summary.inner_text()
+    link = summary.get_by_role("link", name=re.compile(r"^Title: "))
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "id_title"
+    assert page.locator("#id_body").input_value() == "My text stays here"
