@@ -59,7 +59,10 @@ class Result:
     score: float
     post: Post | None = None
     person: User | None = None
-    former: bool = False
+    former: bool = False  # the post's author (or the person) is a former colleague
+    # The accepted answer's author, when they are a former colleague: their answer is what
+    # a reader came for, so it says whose knowledge it is, as the question's author does.
+    answer_by_former: str = ""
 
 
 @dataclass
@@ -219,7 +222,12 @@ def _post_results(
         # (a community made private since) can never show a post the searcher may not see.
         for p in visible_posts(user)
         .filter(pk__in=ids)
-        .select_related("author__profile", "community", "current_version", "accepted_answer")
+        .select_related(
+            "author__profile",
+            "community",
+            "current_version",
+            "accepted_answer__author__profile",
+        )
         .prefetch_related("tags")  # type: ignore[misc]
     }
     answers: dict[int, list[str]] = defaultdict(list)
@@ -253,8 +261,15 @@ def _post_results(
             score=score,
             post=post,
             former=post.author.is_former,
+            answer_by_former=_former_name(post.accepted_answer),
         )
     return results
+
+
+def _former_name(answer: Answer | None) -> str:
+    if answer is None or not answer.author.is_former:
+        return ""
+    return answer.author.profile.display_name
 
 
 def _person_results(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from profiles.actions import set_active, set_follow_person
+from profiles.actions import mark_departed, set_active, set_follow_person
 from questions import actions
 from search import service
 from search.backend import get_backend
@@ -91,6 +91,24 @@ def test_a_departed_authors_answers_rank_as_before_and_say_former_colleague(
     after = service.search(viewer, "billing export")
     assert titles(before) == titles(after)
     assert after.results[titles(after).index(question.title)].former
+
+
+def test_an_accepted_answer_by_a_former_colleague_says_so(
+    make_user, make_question, indexed, client_for
+):
+    asker, expert, boss = make_user(), make_user("expert"), make_user(is_staff=True)
+    with indexed():
+        question = make_question(author=asker, title="Billing export format")
+        answer = actions.post_answer(post=question, author=expert, body="Use the CSV v2 export.")
+        actions.accept_answer(post=question, answer=answer, by=asker)
+    viewer = make_user()
+    assert service.search(viewer, "billing export").results[0].answer_by_former == ""
+    mark_departed(by=boss, user=expert)
+    result = service.search(viewer, "billing export").results[0]
+    assert not result.former  # the asker is still here
+    assert result.answer_by_former == expert.profile.display_name
+    page = client_for(viewer).get("/search/?q=billing+export").content.decode()
+    assert f"Accepted answer by {expert.profile.display_name}" in page
 
 
 def test_private_community_content_never_leaks(make_user, make_community, make_question, indexed):
