@@ -47,6 +47,13 @@ MEANING_POOL = 50
 # closest one: every post has some cosine with any query, and the page must not fill up
 # with the merely unrelated.
 MEANING_ALONE_SHARE = 0.85
+# And only above a cosine that unrelated text does not reach: a relative share alone let
+# the one post of a small index answer any query at all ("Silva", a name nobody has any
+# more, found a question about signing builds). With the model's 128 leading dimensions,
+# single unrelated words reach 0.1-0.22 with questions, and questions about other things in
+# the same field 0.2 at the median; people's rephrasings of a question reach 0.35 or more
+# in 99 cases of 100 (StackFAQ, measured on the whole distribution, not per thread).
+MEANING_ALONE_FLOOR = 0.3
 
 
 @dataclass
@@ -343,7 +350,8 @@ def _blend(
     meaning = {
         key: score / best_meaning
         for key, score in close
-        if score > 0 and (key in text or score >= MEANING_ALONE_SHARE * best_meaning)
+        if score > 0
+        and (key in text or score >= max(MEANING_ALONE_SHARE * best_meaning, MEANING_ALONE_FLOOR))
     }
     keys = list(dict.fromkeys([*text, *meaning]))
     blended = [

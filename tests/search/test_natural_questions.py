@@ -195,6 +195,17 @@ def test_a_result_found_by_meaning_alone_says_so(make_user, make_question, index
     assert "similar in meaning" in found[wanted.pk].reasons
 
 
+def test_an_unrelated_word_is_not_answered_by_meaning(make_user, make_question, indexed):
+    """Every post has some cosine with any query: the closest one must be close, not just
+    the closest, or a small intranet answers every unknown word with its one question."""
+    asker, reader = make_user(), make_user()
+    with indexed():
+        make_question(author=asker, title="Signing release builds with cosign")
+    page = service.search(reader, "Silva")
+    assert page.results == []
+    assert page.notice  # says no post has that word, and what to try
+
+
 def test_meaning_never_brings_a_private_community_post_to_an_outsider(
     make_user, make_community, make_question, indexed
 ):
