@@ -142,6 +142,13 @@ def test_like_and_unlike_keep_focus_on_the_button(page_for, live_server, seeded)
     page.locator(f"#post-{newest.pk} button[aria-pressed='true']").wait_for()
     assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "true"
     assert page.evaluate("document.activeElement.closest('article').id") == f"post-{newest.pk}"
+    # The swapped-in form works with htmx once htmx has processed it (before that, Enter
+    # submits it as the no-JavaScript form, which also works but leaves the page).
+    page.wait_for_function(
+        "(() => { const f = document.activeElement.closest('form');"
+        " return f && f['htmx-internal-data'] !== undefined"
+        " && !document.querySelector('.htmx-settling, .htmx-request'); })()"
+    )
     page.keyboard.press("Enter")
     page.locator(f"#post-{newest.pk} button[aria-pressed='false']").wait_for()
     assert page.evaluate("document.activeElement.getAttribute('aria-pressed')") == "false"
