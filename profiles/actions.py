@@ -25,6 +25,7 @@ from taggit.models import Tag
 if TYPE_CHECKING:
     from questions.models import Answer, Community, Post
 
+from intranet.lib import domain_events
 from intranet.lib.access import NotAllowed
 from profiles.models import (
     Department,
@@ -635,6 +636,7 @@ def mark_departed(*, by: User, user: User) -> Profile:
             detail={"leaving_on": _iso(previous)},
         )
         _reindex_person(user.pk)
+        domain_events.publish(domain_events.PERSON_DEPARTED, user_id=user.pk, actor_id=by.pk)
     set_active(user=user, active=False)
     profile.user = user
     return profile
