@@ -23,7 +23,7 @@ def _api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        length = request.headers.get("Content-Length", "0")
+        length = request.headers.get("Content-Length", "").strip() or "0"
         if not length.isdigit() or int(length) > settings.API_MAX_BODY:
             return problems.problem(
                 413, f"Send at most {settings.API_MAX_BODY:,} bytes in a request body."

@@ -104,3 +104,9 @@ def test_a_failing_action_leaves_nothing_half_written(
     assert not Answer.objects.exists()
     question.refresh_from_db()
     assert question.answer_count == 0
+
+
+def test_an_empty_content_length_header_is_no_body(api: ApiClient) -> None:
+    """Browsers and some servers send "Content-Length: " on a GET; that is not oversized."""
+    response = api.client.get("/api/v1/posts", headers={**api.headers}, CONTENT_LENGTH="")
+    assert response.status_code == 200
