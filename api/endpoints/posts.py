@@ -68,8 +68,11 @@ def list_posts(request: HttpRequest, filters: Query[PostFilters]) -> dict[str, A
     rows = visible_posts(user).select_related("author__profile", "community")
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
+    key = "last_activity_at"
     if filters.tag:
-        rows = rows.filter(tags__slug=filters.tag)
+        # The tag's own (tag, activity) index, as the tag page reads it.
+        rows = rows.filter(tagged__tag__slug=filters.tag)
+        key = "tagged__last_activity_at"
     if filters.author:
         author = User.objects.filter(username=filters.author).first()
         if author is None:
@@ -78,7 +81,7 @@ def list_posts(request: HttpRequest, filters: Query[PostFilters]) -> dict[str, A
     if filters.community:
         rows = rows.filter(community=_community(user, filters.community))
     page, after = keyset_page(
-        rows, kind="posts", cursor=filters.cursor, limit=filters.limit, key="last_activity_at"
+        rows, kind=f"posts:{key}", cursor=filters.cursor, limit=filters.limit, key=key
     )
     prefetch_tags(page)
     return {"items": [shapes.post(request, p) for p in page], "next": after}
