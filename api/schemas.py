@@ -4,13 +4,28 @@ field name is an error, not a silently ignored value."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+
+# An id as the database can hold it (a bigger number is a 422, not a failed query).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Strict(Schema):
+    """Unknown fields are refused, and so is a NUL character in any text (PostgreSQL cannot
+    store one; the site's forms refuse it too)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("Null characters are not allowed.")
+        return value
 
 
 # --- Requests -------------------------------------------------------------------------
@@ -40,11 +55,11 @@ class AnswerIn(Strict):
 
 
 class AcceptIn(Strict):
-    answer_id: int | None = Field(description="The answer to accept; null accepts none.")
+    answer_id: Id | None = Field(description="The answer to accept; null accepts none.")
 
 
 class ReadIn(Strict):
-    ids: list[int] | None = Field(
+    ids: list[Id] | None = Field(
         default=None, max_length=1000, description="Notifications to mark read; null: all."
     )
 

@@ -23,7 +23,9 @@ router = Router(tags=["notifications"])
 
 
 class NotificationParams(Strict):
-    last_id: int | None = Field(default=None, ge=0, description="Catch up after this id.")
+    last_id: int | None = Field(
+        default=None, ge=0, le=2**63 - 1, description="Catch up after this id."
+    )
     unread: bool = Field(default=False, description="Only unread ones.")
     cursor: str | None = None
     limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)

@@ -110,3 +110,21 @@ def test_an_empty_content_length_header_is_no_body(api: ApiClient) -> None:
     """Browsers and some servers send "Content-Length: " on a GET; that is not oversized."""
     response = api.client.get("/api/v1/posts", headers={**api.headers}, CONTENT_LENGTH="")
     assert response.status_code == 200
+
+
+def test_ids_beyond_what_the_database_holds_are_a_422(api: ApiClient) -> None:
+    huge = int("9" * 25)
+    for response in (
+        api.post("/notifications/read", {"ids": [huge]}),
+        api.post("/posts/1/accept", {"answer_id": huge}),
+        api.get("/notifications", last_id=str(huge)),
+    ):
+        assert problem_of(response, 422)["errors"]
+
+
+def test_a_null_character_is_refused_in_bodies_and_queries(api: ApiClient) -> None:
+    body = problem_of(api.post("/questions", {"title": "Nul\x00 here"}), 422)
+    assert body["errors"][0]["pointer"] == "#/title"
+    problem_of(api.post("/questions", {"title": "Tags", "tags": ["ok", "n\x00l"]}), 422)
+    problem_of(api.get("/search", q="find\x00me"), 422)
+    assert not Post.objects.exists()
