@@ -160,3 +160,27 @@ def test_draft_metadata_versions_and_counted_download(
     assert VersionDownload.objects.filter(user=bob).count() == 1
     question = make_question(author=ann, title="Not a draft")
     assert api.get(f"/drafts/{question.pk}").status_code == 404
+
+
+def test_tags_page_by_name_and_hide_a_private_communitys_own(
+    make_user: Callable[..., User],
+    make_question: Callable[..., Post],
+    make_community: Callable[..., Any],
+    api_for: Callable[..., ApiClient],
+) -> None:
+    ann, member = make_user("ann"), make_user("mem")
+    secret = make_community("Backroom", owner=member, private=True)
+    make_question(author=member, title="Hidden", tags=["b-hidden"], community=secret)
+    for name in ("a-one", "c-three", "d-four", "e-five"):
+        make_question(author=ann, title=f"About {name}", tags=[name])
+    api = api_for(ann)
+    names: list[str] = []
+    cursor = None
+    while True:
+        body = api.get("/tags", limit=2, **({"cursor": cursor} if cursor else {})).json()
+        names += [t["name"] for t in body["items"]]
+        cursor = body["next"]
+        if cursor is None:
+            break
+    assert names == ["a-one", "c-three", "d-four", "e-five"]
+    assert "b-hidden" in [t["name"] for t in api_for(member).get("/tags").json()["items"]]
