@@ -275,3 +275,24 @@ def test_the_ids_are_real_the_owner_gets_every_object_route(
         if reply.error or reply.status in (404, 500):
             problems.append(reply.describe())
     assert not problems, "\n".join(problems)
+
+
+def test_every_write_by_session_without_the_csrf_token_is_refused(
+    world: World, schema: dict[str, Any]
+) -> None:
+    """The session is a cookie another site can make the browser send: every write through
+    the API with it needs the CSRF token (a token in the Authorization header needs none)."""
+    client = signed_in(world.olga, enforce_csrf_checks=True)
+    problems: list[str] = []
+    writes = 0
+    for *_, reply in walk(
+        world,
+        schema,
+        lambda r, f, m, url, path: call(client, m, url, path, roll_back=True),
+        only_writes=True,
+    ):
+        writes += 1
+        if reply.error or reply.status != 403 or not reply.problem:
+            problems.append(reply.describe())
+    assert writes >= 10
+    assert not problems, "\n".join(problems)
