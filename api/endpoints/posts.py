@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Status
 from pydantic import Field
+from taggit.models import Tag
 
 from api.auth import caller, site_throttle
 from api.endpoints import shapes
@@ -70,8 +71,10 @@ def list_posts(request: HttpRequest, filters: Query[PostFilters]) -> dict[str, A
         rows = rows.filter(kind=filters.kind)
     key = "last_activity_at"
     if filters.tag:
-        # The tag's own (tag, activity) index, as the tag page reads it.
-        rows = rows.filter(tagged__tag__slug=filters.tag)
+        # By the tag's id, on the tag's own (tag, activity) index as the tag page reads it:
+        # joined by its slug, PostgreSQL sorted every post of the tag (190 ms against 0.4).
+        tag_id = Tag.objects.filter(slug=filters.tag).values_list("pk", flat=True).first()
+        rows = rows.filter(tagged__tag_id=tag_id or 0)
         key = "tagged__last_activity_at"
     if filters.author:
         author = User.objects.filter(username=filters.author).first()
