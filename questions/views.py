@@ -49,6 +49,7 @@ from questions.permissions import (
     visible_communities,
     visible_tags,
 )
+from questions.uploads import upload_errors
 
 
 def _apply(form: Form, error: ValidationError) -> None:
@@ -584,10 +585,6 @@ def community_add_member(request: AuthenticatedRequest, slug: str) -> HttpRespon
 # --- Drafts ---------------------------------------------------------------------------
 
 
-def _upload_errors(request: AuthenticatedRequest) -> dict[str, str]:
-    return getattr(request, "upload_errors", {})
-
-
 @require_http_methods(["GET", "POST"])
 def share_draft(request: AuthenticatedRequest) -> HttpResponse:
     """Share a half-finished document and say what feedback you want."""
@@ -595,7 +592,7 @@ def share_draft(request: AuthenticatedRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         user=request.user,
-        upload_errors=_upload_errors(request),
+        upload_errors=upload_errors(request),
         initial={"community": request.GET.get("community")},
     )
     verdict = None
@@ -633,7 +630,7 @@ def draft_version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
     post = get_post_for_user(request.user, pk)
     if not post.is_draft or not can_edit_post(request.user, post):
         raise Http404("No such draft.")
-    form = VersionForm(request.POST, request.FILES, upload_errors=_upload_errors(request))
+    form = VersionForm(request.POST, request.FILES, upload_errors=upload_errors(request))
     verdict = None
     if form.is_valid() and not (verdict := _throttle(request, form, "upload")):
         upload = form.cleaned_data["file"]
