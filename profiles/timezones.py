@@ -8,6 +8,7 @@ ignored, never an error."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from intranet.lib.dates import time_zone
+from profiles.models import Profile
 
 TZ_COOKIE = "tz"
 
@@ -23,15 +25,25 @@ def reader_time_zone(request: HttpRequest) -> ZoneInfo | None:
     """The zone to show `request`'s reader, or None for the site's own."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        try:
-            # base.html reads the profile on every page anyway: this loads it once, earlier.
-            chosen = user.profile.time_zone
-        except ObjectDoesNotExist:
-            chosen = ""
+        chosen = _own_profile_time_zone(user)
         if chosen and (zone := time_zone(chosen)) is not None:
             return zone
     reported = request.COOKIES.get(TZ_COOKIE, "")
     return time_zone(reported) if reported and len(reported) <= 64 else None
+
+
+def _own_profile_time_zone(user: Any) -> str:
+    """The person's chosen zone. base.html and the home page read the same profile anyway:
+    it is loaded here once, with its department, and cached on the user for them."""
+    if "profile" not in user._state.fields_cache:
+        profile = Profile.objects.select_related("department").filter(user=user).first()
+        if profile is None:
+            return ""
+        user.profile = profile
+    try:
+        return str(user.profile.time_zone)
+    except ObjectDoesNotExist:
+        return ""
 
 
 class ReaderTimeZoneMiddleware:
