@@ -264,7 +264,7 @@ class Notification(models.Model):
         FOLLOWED = "followed", "followed you"
         WAITING = "waiting", "asked a question in your tags that is waiting for an answer"
         COMMENTED = "commented", "commented on your draft"
-        NEW_VERSION = "new_version", "shared a new version of"
+        NEW_VERSION = "new_version", "shared a new version of a draft you’re reviewing"
         HANDOVER = "handover", "asked you for a handover"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
