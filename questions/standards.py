@@ -60,10 +60,10 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date
 from taggit.models import Tag
 
+from intranet.lib.dates import format_when
 from intranet.lib.excerpts import plain_excerpt
 from profiles.models import Profile
 from questions.models import (
@@ -881,12 +881,12 @@ def reasons(evidence: dict[str, Any]) -> list[str]:
 
 def _day(iso: str | None) -> str:
     day = parse_date(iso or "")
-    return date_format(day, "j M Y") if day else "?"
+    return format_when(day) if day else "?"
 
 
 def _since(row: Standard) -> str:
     e = row.evidence
-    day = date_format(row.since, "j M Y")
+    day = format_when(row.since)
     if row.status == Standard.Status.STANDARD:
         led = e.get("led_days")
         text = f"Standard since {day}"
