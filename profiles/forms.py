@@ -50,8 +50,6 @@ class ProfileForm(forms.ModelForm[Profile]):
     time_zone = forms.ChoiceField(
         label="Time zone",
         required=False,
-        help_text="Dates and times are shown in this zone. Automatic follows the zone your "
-        "browser reports.",
         error_messages={"invalid_choice": "Choose a time zone from the list, e.g. Europe/Paris."},
     )
 
@@ -70,9 +68,13 @@ class ProfileForm(forms.ModelForm[Profile]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Built here, not at import: the list comes from the machine's zone database.
-        automatic = f"Automatic (your browser's zone, else {settings.TIME_ZONE})"
+        automatic = "Automatic (your browser’s zone)"
         zones = [(name, name.replace("_", " ")) for name in time_zone_names()]
         self.fields["time_zone"].choices = [("", automatic), *zones]  # type: ignore[attr-defined]
+        self.fields["time_zone"].help_text = (
+            "Dates and times are shown in this zone. Automatic follows your browser "
+            f"(or {settings.TIME_ZONE} with JavaScript off)."
+        )
 
     def clean_topics(self) -> list[str]:
         try:
