@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 from intranet.lib import domain_events
 from intranet.lib.access import NotAllowed
+from intranet.lib.dates import validate_time_zone
 from profiles.models import (
     Department,
     Expertise,
@@ -77,9 +78,12 @@ def update_profile(
     title: str,
     department: Department | None,
     location: str,
+    time_zone: str | None = None,
 ) -> Profile:
     """Change what colleagues see of a person. Preconditions: `by` may edit the profile
-    (the person themselves, or staff: NotAllowed); display_name is not blank."""
+    (the person themselves, or staff: NotAllowed); display_name is not blank; time_zone,
+    when given, is "" (automatic) or a known zone name (ValidationError). None leaves the
+    time zone as it is."""
     from profiles.permissions import can_edit_profile, require_colleague
 
     require_colleague(by)
@@ -91,7 +95,12 @@ def update_profile(
     profile.title = title.strip()
     profile.department = department
     profile.location = location.strip()
-    profile.save(update_fields=["display_name", "title", "department", "location", "updated_at"])
+    fields = ["display_name", "title", "department", "location", "updated_at"]
+    if time_zone is not None:
+        validate_time_zone(time_zone)
+        profile.time_zone = time_zone
+        fields.append("time_zone")
+    profile.save(update_fields=fields)
     _reindex_person(profile.user_id)
     return profile
 

@@ -180,6 +180,7 @@ def edit_my_profile(request: AuthenticatedRequest) -> HttpResponse:
                 title=data["title"],
                 department=data["department"],
                 location=data["location"],
+                time_zone=data["time_zone"],
             )
             set_declared_topics(user=request.user, topics=data["topics"])
         messages.success(request, "Your profile is saved.")
