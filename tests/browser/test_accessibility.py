@@ -227,6 +227,11 @@ def test_tag_and_mention_suggestions_follow_the_combobox_pattern_by_keyboard(
     mentions = page.locator("#" + body.get_attribute("aria-controls"))
     mentions.locator("[role=option]", has_text="Rico Rossi").wait_for()
     assert mentions.get_attribute("aria-label") == "People to mention"
+    # The live region says how many, not who: the names are read as the options are walked.
+    status = body.locator("xpath=..").get_by_role("status")
+    shown = mentions.locator("[role=option]").count()
+    noun = "person" if shown == 1 else "people"
+    assert status.inner_text() == f"{shown} {noun} suggested, Up and Down to choose, Enter to pick"
     body.press("Escape")
     assert mentions.is_hidden()
     assert body.input_value() == "Thanks @ri"  # Escape closes the list and keeps the text
