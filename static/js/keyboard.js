@@ -44,9 +44,13 @@
   // Say how many suggestions arrived, once, instead of reading the whole list on each key.
   const status = document.getElementById("typeahead-status");
   if (search && typeahead) {
+    // A new list starts with no active option: forget the old one before it is replaced.
+    document.addEventListener("htmx:beforeSwap", (event) => {
+      if (event.detail.target === typeahead) setActive(null);
+    });
     document.addEventListener("htmx:afterSettle", (event) => {
       if (event.target !== typeahead && !typeahead.contains(event.target)) return;
-      syncExpanded(); // a new list starts with no active option
+      syncExpanded();
       if (!status) return;
       const count = typeahead.querySelectorAll("li:not(.ta-all) [role=option]").length;
       const text = count

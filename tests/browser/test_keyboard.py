@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from questions import actions
 from questions.feeds import PAGE_SIZE
@@ -151,11 +152,19 @@ def test_header_suggestions_are_a_combobox_walked_by_arrows_and_closed_by_escape
     assert active() is None  # back in the field, to edit the text
     field.press("ArrowUp")
     assert active() == ids[-1]  # "All results for ..."
+    # More typing brings a new list, which starts again with nothing active.
+    with page.expect_response(lambda response: "/search/suggest/" in response.url):
+        field.press_sequentially(" q", delay=20)
+    expect(field).not_to_have_attribute("aria-activedescendant", re.compile(".*"))
+    assert active() is None
+    options.first.wait_for()
+    field.press("ArrowDown")
+    assert active() == options.first.get_attribute("id")
     field.press("Escape")
     assert options.count() == 0
     assert field.get_attribute("aria-expanded") == "false"
     assert active() is None
-    assert field.input_value() == "release"
+    assert field.input_value() == "release q"
 
 
 def test_enter_on_the_active_suggestion_opens_it(page_for, live_server, seeded):
