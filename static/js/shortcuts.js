@@ -24,8 +24,14 @@
     }
     returnFocus = null;
   });
+  // A click on the backdrop closes it (the dialog's own padding is the dialog too, so
+  // compare with its box rather than the click's target).
   help.addEventListener("click", (event) => {
-    if (event.target === help) help.close(); // the backdrop
+    if (event.target !== help || event.detail === 0) return; // keyboard "clicks" have no place
+    const box = help.getBoundingClientRect();
+    const inside = event.clientX >= box.left && event.clientX <= box.right
+      && event.clientY >= box.top && event.clientY <= box.bottom;
+    if (!inside) help.close();
   });
   document.querySelectorAll("[data-shortcuts-open]").forEach((button) => {
     button.addEventListener("click", openHelp);

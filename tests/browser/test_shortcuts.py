@@ -158,3 +158,18 @@ def test_shortcuts_are_off_while_typing_and_with_modifier_keys(page_for, live_se
         page.keyboard.press(chord)
         assert page.evaluate("document.activeElement === document.body"), chord
     assert page.url == live_server.url + "/?tab=all"
+
+
+def test_a_click_inside_the_help_keeps_it_open_and_one_outside_closes_it(
+    page_for, live_server, seeded
+):
+    page = page_for(seeded["rita"])
+    page.goto(live_server.url + "/")
+    page.locator("main h1").click()
+    page.keyboard.press("?")
+    help_dialog = page.locator("dialog#shortcuts-help")
+    box = help_dialog.bounding_box()
+    page.mouse.click(box["x"] + 4, box["y"] + 4)  # the dialog's own padding
+    assert help_dialog.is_visible()
+    page.mouse.click(5, box["y"] + box["height"] / 2)  # the backdrop
+    assert not help_dialog.is_visible()
