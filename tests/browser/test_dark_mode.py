@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from profiles.actions import set_theme
+from tests.browser.test_accessibility import AXE, _violations
 from tests.browser.test_keyboard import _contrast, _rgb
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -129,3 +130,16 @@ def test_focus_ring_has_three_to_one_contrast_in_the_dark(chromium, live_server,
             ratio = _contrast(_rgb(ring["color"]), _rgb(background))
             assert ratio >= 3, (selector, ring, background, ratio)
     context.close()
+
+
+def test_signed_out_pages_follow_a_dark_device_with_no_axe_violations(chromium, live_server, db):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    found: list[str] = []
+    for url in ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]:
+        assert page.goto(live_server.url + url).status == 200, url
+        assert _is_dark(_painted(page)), url
+        found += _violations(page, f"dark signed out {url}")
+    context.close()
+    assert not found, "\n".join(found)
