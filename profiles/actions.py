@@ -317,6 +317,18 @@ def set_weekly_summary_email(*, user: User, on: bool) -> None:
     Profile.objects.filter(user=user).update(weekly_summary_email=on)
 
 
+def set_theme(*, user: User, theme: str) -> None:
+    """Choose light or dark pages, or to follow the device (Profile.Theme). Preconditions:
+    `user` is a colleague (NotAllowed); `theme` is one of Profile.Theme (ValidationError).
+    No side effects beyond the profile: every page reads it when it renders."""
+    from profiles.permissions import require_colleague
+
+    require_colleague(user)
+    if theme not in Profile.Theme.values:
+        raise ValidationError({"theme": "Choose light, dark or the same as your device."})
+    Profile.objects.filter(user=user).update(theme=theme, updated_at=timezone.now())
+
+
 def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
     """Mark some (or, with ids=None, all) of the user's notifications read; every open tab's
     bell is updated after commit. Returns how many changed."""

@@ -83,6 +83,15 @@ class ProfileForm(forms.ModelForm[Profile]):
             raise forms.ValidationError(error.messages) from None
 
 
+class AppearanceForm(forms.Form):
+    theme = forms.ChoiceField(
+        label="Colour theme",
+        choices=Profile.Theme.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose light, dark or the same as your device."},
+    )
+
+
 class AvailabilityForm(forms.Form):
     """Away until a date (inclusive) with a note; an empty date means "I am back"."""
 

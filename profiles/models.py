@@ -89,6 +89,12 @@ class Department(models.Model):
 class Profile(models.Model):
     """What colleagues see of a person. Created for every user (see profiles.actions)."""
 
+    class Theme(models.TextChoices):
+        # "system" follows the device's light or dark setting (prefers-color-scheme).
+        SYSTEM = "system", "Same as my device"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=150)
     title = models.CharField("job title", max_length=150, blank=True)
@@ -114,6 +120,8 @@ class Profile(models.Model):
     time_zone = models.CharField(
         "time zone", max_length=64, blank=True, default="", validators=[validate_time_zone]
     )
+    # Light or dark pages, applied by the server on <html> (no flash, no JavaScript needed).
+    theme = models.CharField("colour theme", max_length=6, choices=Theme, default=Theme.SYSTEM)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

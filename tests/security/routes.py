@@ -69,6 +69,7 @@ PERSONAL: set[str] = {
     "people",
     "edit_my_profile",
     "set_my_availability",
+    "set_my_appearance",
     "suggest_people",
     "away_notice",
     "notifications",
