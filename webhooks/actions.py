@@ -183,6 +183,8 @@ def _matching_hooks(event: str, payload: dict[str, Any]) -> list[Webhook]:
         )
         if event in hook.events and not hook.owner.is_former
     ]
+    if not hooks:
+        return []  # the usual case: one query per event, nothing else
     if event == events.PERSON_DEPARTED:
         return [hook for hook in hooks if hook.community_id is None]
     post = Post.objects.select_related("community").filter(pk=payload["post_id"]).first()
@@ -207,6 +209,8 @@ def record_event(event: str, payload: dict[str, Any]) -> None:
                 is_active=False
             )
         hooks = _matching_hooks(event, payload)
+        if not hooks:
+            return
         occurred_at = timezone.now().isoformat()
         ids = {key: value for key, value in payload.items() if key != "actor_id"}
         Delivery.objects.bulk_create(

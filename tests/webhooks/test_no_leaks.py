@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 
@@ -87,3 +89,35 @@ def test_only_a_communitys_owners_configure_its_hooks(
     with pytest.raises(NotVisible):
         make_hook(by=mia)  # no staff hooks for non-staff
     assert make_hook(by=olga, community=community).owner == olga
+
+
+def test_no_one_else_can_change_send_or_delete_a_hook(
+    make_hook, make_user, make_community, staff
+) -> None:
+    from intranet.lib.access import NotAllowed
+    from profiles.actions import mark_departed
+    from webhooks.models import Webhook
+
+    olga, mia = make_user(), make_user()
+    community = make_community("Mergers", owner=olga, private=True, members=[mia])
+    hook = make_hook(by=olga, community=community)
+    delivery = Delivery.objects.create(webhook=hook, event="question.asked", payload={})
+    before = list(Webhook.objects.values())
+    settings: dict[str, Any] = {
+        "name": "Mine now",
+        "url": "https://chat.example.com/x",
+        "events": ["status.posted"],
+    }
+    for person in (mia, staff):
+        with pytest.raises(NotVisible):
+            actions.update_webhook(by=person, webhook=hook, **settings)
+        with pytest.raises(NotVisible):
+            actions.send_again(by=person, delivery=delivery)
+        with pytest.raises(NotVisible):
+            actions.delete_webhook(by=person, webhook=hook)
+    mark_departed(by=staff, user=olga)
+    olga.refresh_from_db()
+    with pytest.raises(NotAllowed):
+        actions.delete_webhook(by=olga, webhook=hook)
+    assert list(Webhook.objects.values()) == before
+    assert Delivery.objects.count() == 1
