@@ -19,6 +19,7 @@ def test_only_staff_see_the_staff_page(make_user, client_for, staff) -> None:
     assert client_for(make_user()).get("/staff/webhooks/").status_code == 404
     page = client_for(staff).get("/staff/webhooks/")
     assert page.status_code == 200 and b"New webhook" in page.content
+    assert b'href="/staff/webhooks/">Webhooks</a>' in page.content  # in the staff menu
     assert b"A person has left" in page.content  # staff hooks may hear departures
 
 
@@ -136,3 +137,13 @@ def test_community_owners_manage_their_communitys_hooks_only(
     assert client_for(staff).get(f"/webhooks/{hook.pk}/").status_code == 404
     assert client_for(mia).get(f"/webhooks/{hook.pk}/").status_code == 404
     assert owner.get(f"/webhooks/{hook.pk}/").status_code == 200
+
+
+def test_the_community_page_leads_its_owners_to_the_hooks(
+    client_for, make_user, make_community
+) -> None:
+    olga, mia = make_user(), make_user()
+    community = make_community("Mergers", owner=olga, members=[mia])
+    link = f'href="/c/{community.slug}/webhooks/"'.encode()
+    assert link in client_for(olga).get(community.get_absolute_url()).content
+    assert link not in client_for(mia).get(community.get_absolute_url()).content
