@@ -42,6 +42,7 @@ TIMEOUT = 5.0  # seconds, per request
 RETRY_FOR = timedelta(days=1)
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=2)
+KEEP_LOG_FOR = timedelta(days=30)  # sent and failed deliveries, then pruned
 CLAIM_FOR = timedelta(minutes=2)  # longer than one attempt; renewed before each
 USER_AGENT = "Outloud-Webhooks/1"
 
@@ -196,3 +197,14 @@ def send_due() -> int:
         except Exception:  # one hook's trouble must not hold up the others
             logger.exception("webhook %s: sending failed", hook_id)
     return total
+
+
+def prune_log(now: datetime | None = None) -> int:
+    """Delete sent and given-up deliveries older than KEEP_LOG_FOR; returns how many."""
+    cutoff = (now or timezone.now()) - KEEP_LOG_FOR
+    deleted, _ = (
+        Delivery.objects.filter(created_at__lt=cutoff)
+        .exclude(status=Delivery.Status.PENDING)
+        .delete()
+    )
+    return deleted

@@ -313,3 +313,17 @@ def test_hook_urls_are_checked(make_hook, make_community, make_user) -> None:
             events=("person.departed",),
         )
     assert make_hook().url.startswith("http://127.0.0.1:")  # staff may
+
+
+def test_the_log_forgets_old_finished_deliveries_but_never_pending_ones(make_hook) -> None:
+    hook = make_hook()
+    old = timezone.now() - sending.KEEP_LOG_FOR - timedelta(minutes=1)
+    for status in Delivery.Status.values:
+        Delivery.objects.create(webhook=hook, event="question.asked", status=status, created_at=old)
+    recent = Delivery.objects.create(
+        webhook=hook, event="question.asked", status=Delivery.Status.SENT
+    )
+    Webhook.objects.filter(pk=hook.pk).update(is_active=False)  # the pending one stays unsent
+    call_command("send_webhooks")
+    assert sorted(Delivery.objects.values_list("status", flat=True)) == ["pending", "sent"]
+    assert Delivery.objects.filter(pk=recent.pk).exists()
