@@ -327,3 +327,24 @@ def test_the_log_forgets_old_finished_deliveries_but_never_pending_ones(make_hoo
     call_command("send_webhooks")
     assert sorted(Delivery.objects.values_list("status", flat=True)) == ["pending", "sent"]
     assert Delivery.objects.filter(pk=recent.pk).exists()
+
+
+def test_at_scale_the_database_worker_sends_them(
+    settings, make_hook, make_user, make_question, receiver, django_capture_on_commit_callbacks
+) -> None:
+    """TASK_BACKEND=database: the delivery is a queued task (ids only) until the worker runs
+    it. (The worker itself closes the connection the test's transaction lives in, so the
+    test runs the queued task as the worker would.)"""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_hook()
+    with django_capture_on_commit_callbacks(execute=True):
+        question = make_question(author=make_user())
+    assert receiver.received == []
+    assert Delivery.objects.get().status == Delivery.Status.PENDING
+    from django_tasks_db.models import DBTaskResult
+
+    path = "webhooks.tasks.send_webhook_deliveries"
+    (queued,) = DBTaskResult.objects.filter(task_path=path)
+    queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])  # the worker
+    assert [r.json["post_id"] for r in receiver.wait(1)] == [question.pk]
+    assert Delivery.objects.get().status == Delivery.Status.SENT
