@@ -3,7 +3,7 @@ hook's owner: None when they may no longer see it (a post deleted, or moved out 
 sight since the event), so that a payload never carries what its owner could not read.
 
 Three shapes: plain JSON for the company's own services, Slack's `{"text": ...}` and a
-Microsoft Teams MessageCard, so that a channel can receive "New question in #release: ..."
+Microsoft Teams Adaptive Card, so that a channel can receive "New question in #release: ..."
 with a link and nothing else to set up.
 """
 
@@ -164,18 +164,22 @@ def render(message: Message, format: str) -> dict[str, Any]:
         link = f"<{message.url}|{_slack_escape(message.title)}>"
         return {"text": f"{_slack_escape(message.headline)}: {link}"}
     if format == Webhook.Format.TEAMS:
+        # An Adaptive Card in a message envelope: what both a Teams Workflows webhook and the
+        # older incoming-webhook connectors accept.
+        card = {
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "type": "AdaptiveCard",
+            "version": "1.4",
+            "body": [
+                {"type": "TextBlock", "text": message.headline, "weight": "Bolder", "wrap": True},
+                {"type": "TextBlock", "text": message.title, "wrap": True},
+            ],
+            "actions": [{"type": "Action.OpenUrl", "title": "Open in Outloud", "url": message.url}],
+        }
         return {
-            "@type": "MessageCard",
-            "@context": "https://schema.org/extensions",
-            "summary": f"{message.headline}: {message.title}",
-            "title": message.headline,
-            "text": message.title,
-            "potentialAction": [
-                {
-                    "@type": "OpenUri",
-                    "name": "Open in Outloud",
-                    "targets": [{"os": "default", "uri": message.url}],
-                }
+            "type": "message",
+            "attachments": [
+                {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
             ],
         }
     return message.fields

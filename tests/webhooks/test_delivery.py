@@ -251,10 +251,15 @@ def test_slack_and_teams_get_their_own_shapes(
     assert slack.json == {
         "text": f"New question in #release: <{url}|Is &lt;b&gt; &amp; co allowed?>"
     }
-    assert teams.json["@type"] == "MessageCard"
-    assert teams.json["title"] == "New question in #release"
-    assert teams.json["text"] == "Is <b> & co allowed?"
-    assert teams.json["potentialAction"][0]["targets"] == [{"os": "default", "uri": url}]
+    (attachment,) = teams.json["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard"
+    assert [block["text"] for block in card["body"]] == [
+        "New question in #release",
+        "Is <b> & co allowed?",
+    ]
+    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "Open in Outloud", "url": url}]
 
 
 def test_tag_filter_and_events_choose_what_a_hook_hears(
