@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "questions",
     "search",
     "reports",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
