@@ -26,6 +26,7 @@ from profiles.availability import warn_away_mentions
 from profiles.models import Follow, Profile
 from questions import actions, feeds, standards
 from questions.files import FILE_TYPES
+from questions.first_day import first_day
 from questions.forms import (
     AddMemberForm,
     AnswerForm,
@@ -135,14 +136,20 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if tab not in feeds.TABS:
         tab = feeds.DEFAULT_TAB
     page = feeds.home_feed(request.user, tab=tab, cursor=request.GET.get("after"))
+    profile = _own_profile(request)
     context = {
-        "profile": _own_profile(request),
+        "profile": profile,
         "tab": tab,
         "tabs": feeds.TABS,
         "compose": ComposeForm(user=request.user),
         "my_communities": Community.objects.filter(memberships__user=request.user)[:10],
         "followed_tags": Tag.objects.filter(followers__follower=request.user)[:15],
     }
+    # A newcomer's network feed is empty or holds only their own posts: suggest whom and
+    # what to follow (asked only then, so a busy feed costs no query more).
+    own_only = all(item.post.author_id == request.user.pk for item in page.items)
+    if tab == "network" and not request.GET.get("after") and own_only:
+        context["first_day"] = first_day(request.user, profile, feed_empty=not page.items)
     return _feed_response(request, page, context, "questions/home.html")
 
 

@@ -147,3 +147,40 @@ def test_preview_without_javascript_reloads_with_every_field_kept(chromium, live
     _shot(page, "ask-preview-390-nojs")
     assert not Post.objects.filter(kind="question").exists()
     context.close()
+
+
+@pytest.fixture
+def newcomer(make_user, make_department, make_question, make_community) -> dict[str, Any]:
+    engineering = make_department("Engineering")
+    nia = make_user("nia", display_name="Nia New", department=engineering)
+    ed = make_user("ed", display_name="Ed Engineer", department=engineering)
+    make_user("fay", display_name="Fay Field", department=engineering)
+    make_community("Platform", owner=ed)
+    make_community("Mergers", owner=ed, private=True)
+    make_question(author=ed, title="Why does the pod restart?", tags=["kubernetes"])
+    return {"nia": nia, "ed": ed}
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_first_day_home_follows_without_javascript_and_has_no_axe_violations(
+    chromium, live_server, newcomer, width
+):
+    context = _context(chromium, live_server, newcomer["nia"], width=width)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("heading", name="People to follow").wait_for()
+    assert "Mergers" not in page.content()
+    _shot(page, f"first-day-{width}")
+    assert _violations(page, f"first-day home at {width}") == []
+    width_used = page.evaluate("document.documentElement.scrollWidth")
+    assert width_used <= width, width_used
+    context.close()
+
+    context = _context(chromium, live_server, newcomer["nia"], width=width, js=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Follow Ed Engineer").click()
+    page.wait_for_url("**/people/ed/")
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("button", name="Follow Ed Engineer").count() == 0
+    context.close()
