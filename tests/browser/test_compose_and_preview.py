@@ -184,3 +184,30 @@ def test_first_day_home_follows_without_javascript_and_has_no_axe_violations(
     page.goto(live_server.url + "/")
     assert page.get_by_role("button", name="Follow Ed Engineer").count() == 0
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_highlighted_code_reads_in_light_and_dark_and_answers_preview_in_place(
+    chromium, live_server, busy, scheme
+):
+    question = actions.ask_question(author=busy["ken"], title="Is this right?", body=CODE)
+    context = _context(chromium, live_server, busy["rita"], width=1366)
+    page = context.new_page()
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_server.url + question.get_absolute_url())
+    block = page.locator(".post-full pre.highlight")
+    background = block.evaluate("e => getComputedStyle(e).backgroundColor")
+    keyword = block.locator("span.k").first.evaluate("e => getComputedStyle(e).color")
+    expected = {
+        "light": ("rgb(246, 248, 250)", "rgb(207, 34, 46)"),
+        "dark": ("rgb(22, 27, 34)", "rgb(255, 123, 114)"),
+    }
+    assert (background, keyword) == expected[scheme]
+
+    page.locator("#id_body").fill("Use this instead:\n\n```js\nconst ok = true;\n```")
+    page.get_by_role("button", name="Preview").click()
+    page.locator("#id_body_preview pre.highlight span.kd", has_text="const").wait_for()
+    assert page.url.endswith(question.get_absolute_url())
+    _shot(page, f"answer-preview-{scheme}")
+    assert _violations(page, f"answer preview, {scheme}") == []
+    context.close()
