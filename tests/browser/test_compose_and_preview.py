@@ -167,6 +167,8 @@ def test_first_day_home_follows_without_javascript_and_has_no_axe_violations(
     page.goto(live_server.url + "/")
     page.get_by_role("heading", name="People to follow").wait_for()
     assert "Mergers" not in page.content()
+    # The closed compose box still shows its whole placeholder.
+    assert page.locator("#id_body").evaluate("e => e.scrollHeight <= e.clientHeight + 1")
     _shot(page, f"first-day-{width}")
     assert _violations(page, f"first-day home at {width}") == []
     width_used = page.evaluate("document.documentElement.scrollWidth")
