@@ -169,3 +169,13 @@ def test_a_question_page_offers_preview_for_the_answer(rita, make_user, make_que
     question = make_question(author=make_user())
     text = client_for(rita).get(question.get_absolute_url()).content.decode()
     assert 'hx-target="#id_body_preview"' in text and "Formatting help" in text
+
+
+def test_compose_box_is_closed_until_used_and_open_after_an_error_or_a_preview(rita, client_for):
+    client = client_for(rita)
+    assert "compose compose-compact" in client.get("/").content.decode()
+    rejected = client.post("/compose/", {"kind": "question", "title": "", "body": "Hm"})
+    assert rejected.status_code == 400
+    assert "compose-compact" not in rejected.content.decode()
+    previewed = client.post("/compose/", {"kind": "status", "body": "Hm", "preview": "1"})
+    assert "compose-compact" not in previewed.content.decode()
