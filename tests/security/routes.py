@@ -62,6 +62,7 @@ PERSONAL: set[str] = {
     "home",
     "compose",
     "ask",
+    "markdown_preview",  # renders only the text the person sends
     "share_draft",
     "tag_suggest",
     "standards",
