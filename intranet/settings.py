@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "questions",
     "search",
     "reports",
+    # Seed data for `make run` and the tests; the product never imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -246,7 +246,7 @@ def test_profile_shows_earned_topics_in_words_and_declared_apart(
 
 
 def test_demo_company_has_experts_declared_topics_and_someone_away(db):
-    from profiles.demo_experts import AWAY, next_monday
+    from demo.experts import AWAY, next_monday
     from profiles.models import DeclaredTopic, Profile
 
     out = io.StringIO()

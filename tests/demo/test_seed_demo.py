@@ -4,7 +4,7 @@ import io
 
 from django.core.management import call_command
 
-from profiles.demo import CORE_PEOPLE, DEMO_DOMAIN, DEMO_PASSWORD
+from demo.people import CORE_PEOPLE, DEMO_DOMAIN, DEMO_PASSWORD
 from profiles.models import Department, Profile, User
 
 

@@ -1,5 +1,5 @@
 """Demo content for `manage.py seed_demo`: communities, questions, status updates, answers,
-and drafts (files shared for feedback, see questions.demo_drafts) with their versions.
+and drafts (files shared for feedback, see demo.drafts) with their versions.
 
 Everything is written through questions.actions and profiles.actions, so mentions, counters
 and rendered HTML are the real thing. Only timestamps are moved afterwards (with update(),
@@ -27,9 +27,11 @@ from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from taggit.models import Tag
 
+from demo.communities import COMMUNITIES, FALCON, LEADERSHIP, PLATFORM, RELEASE, SALES, SUPPORT
+from demo.drafts import DRAFTS
+from demo.people import CORE_PEOPLE, DEMO_DOMAIN, LOCATIONS
 from intranet.lib.tasks import wait_for_tasks
 from profiles.actions import set_follow_person, set_follow_tag
-from profiles.demo import CORE_PEOPLE, DEMO_DOMAIN, LOCATIONS
 from profiles.models import Notification, User
 from questions.actions import (
     accept_answer,
@@ -47,7 +49,6 @@ from questions.actions import (
     sync_tag_activity,
     upload_version,
 )
-from questions.demo_drafts import DRAFTS
 from questions.models import (
     Answer,
     Community,
@@ -65,15 +66,6 @@ DAYS = 90
 UNANSWERED_SHARE = 0.07  # a handful of questions stay open, for the "Unanswered" tab
 
 Progress = Callable[[int], object]
-
-
-@dataclass(frozen=True)
-class CommunitySpec:
-    name: str
-    description: str
-    owner: str
-    members: tuple[str, ...]
-    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,54 +91,6 @@ class StatusIdea:
     replies: tuple[str, ...] = ()
     repeat: int = 1
 
-
-COMMUNITIES = [
-    CommunitySpec(
-        "Platform",
-        "Kubernetes, CI, observability and the paved road every team builds on.",
-        owner="maria",
-        members=("ken", "aisha", "tom", "yuki", "priya", "lucas"),
-    ),
-    CommunitySpec(
-        "Release engineering",
-        "Builds, signing, release trains, rollbacks and the release calendar.",
-        owner="tom",
-        members=("ken", "aisha", "maria", "yuki", "carlos"),
-    ),
-    CommunitySpec(
-        "Sales enablement",
-        "Demo scripts, pricing questions, competitive notes and wins.",
-        owner="emma",
-        members=("daniel", "grace", "noah", "hannah", "carlos", "lucas"),
-    ),
-    CommunitySpec(
-        "Support & escalations",
-        "Customer escalations, workarounds and what we learned from them.",
-        owner="carlos",
-        members=("fatima", "daniel", "priya", "aisha", "emma"),
-    ),
-    CommunitySpec(
-        "Leadership",
-        "Planning, headcount and people topics for the leadership team.",
-        owner="hannah",
-        members=("maria", "anna", "ines", "carlos", "peter"),
-        private=True,
-    ),
-    CommunitySpec(
-        "Project Falcon (M&A)",
-        "Due diligence and integration planning for Project Falcon. Confidential: keep it here.",
-        owner="peter",
-        members=("hannah", "anna", "lucas", "aisha"),
-        private=True,
-    ),
-]
-
-PLATFORM = "Platform"
-RELEASE = "Release engineering"
-SALES = "Sales enablement"
-SUPPORT = "Support & escalations"
-LEADERSHIP = "Leadership"
-FALCON = "Project Falcon (M&A)"
 
 ENGINEERS = ("ken", "aisha", "tom", "yuki", "priya", "maria")
 
@@ -1570,7 +1514,7 @@ def pending_posts() -> int:
 def seed(*, progress: Progress = lambda n: None) -> dict[str, int]:
     """Write the demo communities and conversations once; returns what was created.
 
-    Precondition: profiles.demo.seed ran (the core people exist). Skips everything when any
+    Precondition: demo.people.seed ran (the core people exist). Skips everything when any
     demo person has already posted, so a second run (or a database in use) is left alone.
     """
     people = demo_people()
