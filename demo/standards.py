@@ -47,7 +47,7 @@ from questions.models import (
 )
 from questions.standards import recompute_standards
 
-DAYS = 45  # daily runs to replay; more than STANDARD_SUSTAINED_DAYS
+DAYS = 45  # daily runs to replay; more than questions.standards.SUSTAINED_DAYS
 SEVERITY_TITLE = "Which incident severity levels do we use?"
 Progress = Callable[[int], object]
 
