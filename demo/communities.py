@@ -1,8 +1,11 @@
-"""The demo company's communities: one list of names, used by the posts and the drafts."""
+"""The demo company's communities (demo/data/communities.toml), and their names as the
+posts and the drafts refer to them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from demo.datafiles import read, records
 
 PLATFORM = "Platform"
 RELEASE = "Release engineering"
@@ -21,43 +24,4 @@ class CommunitySpec:
     private: bool = False
 
 
-COMMUNITIES = [
-    CommunitySpec(
-        PLATFORM,
-        "Kubernetes, CI, observability and the paved road every team builds on.",
-        owner="maria",
-        members=("ken", "aisha", "tom", "yuki", "priya", "lucas"),
-    ),
-    CommunitySpec(
-        RELEASE,
-        "Builds, signing, release trains, rollbacks and the release calendar.",
-        owner="tom",
-        members=("ken", "aisha", "maria", "yuki", "carlos"),
-    ),
-    CommunitySpec(
-        SALES,
-        "Demo scripts, pricing questions, competitive notes and wins.",
-        owner="emma",
-        members=("daniel", "grace", "noah", "hannah", "carlos", "lucas"),
-    ),
-    CommunitySpec(
-        SUPPORT,
-        "Customer escalations, workarounds and what we learned from them.",
-        owner="carlos",
-        members=("fatima", "daniel", "priya", "aisha", "emma"),
-    ),
-    CommunitySpec(
-        LEADERSHIP,
-        "Planning, headcount and people topics for the leadership team.",
-        owner="hannah",
-        members=("maria", "anna", "ines", "carlos", "peter"),
-        private=True,
-    ),
-    CommunitySpec(
-        FALCON,
-        "Due diligence and integration planning for Project Falcon. Confidential: keep it here.",
-        owner="peter",
-        members=("hannah", "anna", "lucas", "aisha"),
-        private=True,
-    ),
-]
+COMMUNITIES = records(CommunitySpec, read("communities")["communities"])
