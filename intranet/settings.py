@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "questions",
     "search",
     "reports",
+    "webhooks",
     # Seed data for `make run` and the tests; the product never imports it.
     "demo",
 ]
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # An intranet: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Dates and times in the reader's zone (their setting, else their browser's).
+    "profiles.timezones.ReaderTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A page whose mail could not be sent says so (503), not a 500.
     "intranet.lib.mail.MailFailureMiddleware",

@@ -32,5 +32,6 @@ urlpatterns = [
     path("staff/reports/", include("reports.urls")),
     path("staff/people/", include("profiles.staff_urls")),
     path("admin/", admin.site.urls),
+    path("", include("webhooks.urls")),
     path("", include("questions.urls")),
 ]

@@ -14,12 +14,13 @@ from django.http import HttpRequest
 from django.utils import dateformat, timezone
 from taggit.models import Tag
 
+from intranet.lib.dates import DATE_FORMAT
 from profiles.expertise import Suggestion, suggest_available_experts
 from profiles.models import DeclaredTopic, Expertise, Profile, User
 from questions.models import Answer, Community, Mention, Post
 from questions.permissions import mentionable
 
-AWAY_DATE_FORMAT = "l j M"  # Monday 2 Dec
+AWAY_DATE_FORMAT = DATE_FORMAT  # the one date format (intranet.lib.dates)
 
 
 def away_text(profile: Profile) -> str:

@@ -114,6 +114,7 @@ def notification_text(notification: Notification, *, others: int = 0) -> str:
         Notification.Verb.LIKED_ANSWER: " on",
         Notification.Verb.COMMENTED: ":",
         Notification.Verb.WAITING: ":",
+        Notification.Verb.NEW_VERSION: ":",
     }.get(Notification.Verb(notification.verb), "")
     return f"{actor} {verb}{where} “{title}”" if title else f"{actor} {verb}"
 

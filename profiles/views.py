@@ -28,6 +28,7 @@ from profiles.actions import (
     set_declared_topics,
     set_follow_person,
     set_preferences,
+    set_theme,
     set_weekly_summary_email,
     stop_mail,
     update_profile,
@@ -36,7 +37,7 @@ from profiles.availability import AWAY_DATE_FORMAT, away_notice
 from profiles.directory import directory_rows, find_people
 from profiles.events import NOTIFICATION_RELATED, group_notifications
 from profiles.expertise import declared_topics, top_topics
-from profiles.forms import AvailabilityForm, DirectoryForm, ProfileForm
+from profiles.forms import AppearanceForm, AvailabilityForm, DirectoryForm, ProfileForm
 from profiles.mailing import MAILS, read_unsubscribe_token
 from profiles.models import Follow, Notification, Profile, User, current_q
 from profiles.permissions import can_edit_profile, get_profile_for_user
@@ -178,6 +179,7 @@ def edit_my_profile(request: AuthenticatedRequest) -> HttpResponse:
                 title=data["title"],
                 department=data["department"],
                 location=data["location"],
+                time_zone=data["time_zone"],
             )
             set_declared_topics(user=request.user, topics=data["topics"])
         messages.success(request, "Your profile is saved.")
@@ -206,10 +208,36 @@ def _edit_page(
     *,
     form: ProfileForm,
     availability: AvailabilityForm,
+    appearance: AppearanceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = {"form": form, "availability": availability, "profile": form.instance}
+    if appearance is None:
+        appearance = AppearanceForm(initial={"theme": form.instance.theme})
+    context = {
+        "form": form,
+        "availability": availability,
+        "appearance": appearance,
+        "profile": form.instance,
+    }
     return render(request, "profiles/edit.html", context, status=status)
+
+
+@require_POST
+def set_my_appearance(request: AuthenticatedRequest) -> HttpResponse:
+    """Light or dark pages, or the same as the device."""
+    profile = ensure_profile(user=request.user)
+    form = AppearanceForm(request.POST)
+    if form.is_valid():
+        set_theme(user=request.user, theme=form.cleaned_data["theme"])
+        messages.success(request, "Your colour theme is saved.")
+        return redirect(reverse("edit_my_profile") + "#appearance")
+    return _edit_page(
+        request,
+        form=_profile_form(request, profile, None),
+        availability=_availability_form(profile),
+        appearance=form,
+        status=400,
+    )
 
 
 @require_POST

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from intranet.lib import domain_events
 from intranet.lib.access import NotAllowed, NotVisible
 from intranet.lib.audit import DELETION, record_staff_change
 from intranet.lib.markdown import find_mentions, render_markdown
@@ -198,6 +199,19 @@ def _create_post(
         record_item_links(writer=author, source_post=post, new=True)
         _mention(post, rendered.mentioned)
         reindex_posts(post.pk)
+        if post.is_draft:
+            domain_events.publish(
+                domain_events.DRAFT_SHARED,
+                post_id=post.pk,
+                version_id=post.current_version_id,
+                actor_id=author.pk,
+            )
+        else:
+            domain_events.publish(
+                domain_events.QUESTION_ASKED if post.is_question else domain_events.STATUS_POSTED,
+                post_id=post.pk,
+                actor_id=author.pk,
+            )
     return post
 
 
@@ -343,6 +357,9 @@ def post_answer(
         )
         transaction.on_commit(lambda: events.push_new_answer(post.pk, answer.pk))
         reindex_posts(post.pk)
+        domain_events.publish(
+            domain_events.ANSWER_POSTED, post_id=post.pk, answer_id=answer.pk, actor_id=author.pk
+        )
     return answer
 
 
@@ -409,6 +426,10 @@ def accept_answer(*, post: Post, answer: Answer | None, by: User) -> Post:
         if changed:
             # The accepted answer leads what search by meaning embeds for the question.
             reindex_posts(post.pk)
+        if changed and answer is not None:
+            domain_events.publish(
+                domain_events.ANSWER_ACCEPTED, post_id=post.pk, answer_id=answer.pk, actor_id=by.pk
+            )
     return post
 
 
@@ -729,6 +750,12 @@ def upload_version(
             actor=uploader,
             verb=Notification.Verb.NEW_VERSION,
             post=post,
+        )
+        domain_events.publish(
+            domain_events.DRAFT_VERSION_SHARED,
+            post_id=post.pk,
+            version_id=version.pk,
+            actor_id=uploader.pk,
         )
     return version
 

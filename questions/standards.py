@@ -47,7 +47,6 @@ TOP_N and its fastest riser)
 
 from __future__ import annotations
 
-import html
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -60,12 +59,11 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from taggit.models import Tag
 
+from intranet.lib.dates import format_when
+from intranet.lib.excerpts import plain_excerpt
 from profiles.models import Profile
 from questions.models import (
     Answer,
@@ -885,12 +883,12 @@ def reasons(evidence: dict[str, Any]) -> list[str]:
 
 def _day(iso: str | None) -> str:
     day = parse_date(iso or "")
-    return date_format(day, "j M Y") if day else "?"
+    return format_when(day) if day else "?"
 
 
 def _since(row: Standard) -> str:
     e = row.evidence
-    day = date_format(row.since, "j M Y")
+    day = format_when(row.since)
     if row.status == Standard.Status.STANDARD:
         led = e.get("led_days")
         text = f"Standard since {day}"
@@ -911,8 +909,9 @@ def _since(row: Standard) -> str:
 
 
 def _plain(body_html: str, limit: int = 180) -> str:
-    """Text of stored HTML for an excerpt (the template escapes it again)."""
-    return Truncator(html.unescape(strip_tags(body_html))).chars(limit)
+    """Text of stored HTML for an excerpt (the template escapes it again): blocks stay
+    apart and a table is summed up, not run into the text (intranet.lib.excerpts)."""
+    return plain_excerpt(body_html, limit)
 
 
 def show(row: Standard) -> Shown:

@@ -49,6 +49,7 @@ from questions.permissions import (
     visible_communities,
     visible_tags,
 )
+from questions.uploads import upload_errors
 
 
 def _apply(form: Form, error: ValidationError) -> None:
@@ -87,8 +88,10 @@ def _feed_response(
 
 def _own_profile(request: AuthenticatedRequest) -> Profile:
     """The signed-in person's profile with its department, cached on request.user so the
-    header and the page share one query."""
-    profile = Profile.objects.select_related("department").filter(user=request.user).first()
+    header and the page share one query (the one profiles.timezones made, when it did)."""
+    profile = request.user._state.fields_cache.get("profile")
+    if profile is None:
+        profile = Profile.objects.select_related("department").filter(user=request.user).first()
     profile = profile or ensure_profile(user=request.user)
     request.user.profile = profile
     return profile
@@ -584,10 +587,6 @@ def community_add_member(request: AuthenticatedRequest, slug: str) -> HttpRespon
 # --- Drafts ---------------------------------------------------------------------------
 
 
-def _upload_errors(request: AuthenticatedRequest) -> dict[str, str]:
-    return getattr(request, "upload_errors", {})
-
-
 @require_http_methods(["GET", "POST"])
 def share_draft(request: AuthenticatedRequest) -> HttpResponse:
     """Share a half-finished document and say what feedback you want."""
@@ -595,7 +594,7 @@ def share_draft(request: AuthenticatedRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         user=request.user,
-        upload_errors=_upload_errors(request),
+        upload_errors=upload_errors(request),
         initial={"community": request.GET.get("community")},
     )
     verdict = None
@@ -633,7 +632,7 @@ def draft_version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
     post = get_post_for_user(request.user, pk)
     if not post.is_draft or not can_edit_post(request.user, post):
         raise Http404("No such draft.")
-    form = VersionForm(request.POST, request.FILES, upload_errors=_upload_errors(request))
+    form = VersionForm(request.POST, request.FILES, upload_errors=upload_errors(request))
     verdict = None
     if form.is_valid() and not (verdict := _throttle(request, form, "upload")):
         upload = form.cleaned_data["file"]
