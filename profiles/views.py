@@ -43,11 +43,12 @@ from profiles.models import Follow, Notification, Profile, User, current_q
 from profiles.permissions import can_edit_profile, get_profile_for_user
 from questions import feeds
 from questions.actions import MAX_BODY, find_mentioned_people
-from questions.models import Bookmark, Community, Membership
+from questions.models import Bookmark, Community
 from questions.permissions import (
     can_view_post,
     get_community_by_id_for_user,
     get_post_for_user,
+    mentionable_q,
     visible_communities,
 )
 from questions.tagging import clean_tag_names
@@ -136,10 +137,7 @@ def suggest_people(request: AuthenticatedRequest) -> JsonResponse:
     community_id = request.GET.get("community", "")
     if community_id.isdigit():
         community = get_community_by_id_for_user(request.user, int(community_id))
-        if community.visibility == Community.Visibility.PRIVATE:
-            people = people.filter(
-                user_id__in=Membership.objects.filter(community=community).values("user_id")
-            )
+        people = people.filter(mentionable_q(community, via="user__"))
     people = people.select_related("user", "department").order_by("display_name")[:8]
     results = [
         {

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from profiles.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from demo.people import DEMO_DOMAIN, DEMO_PASSWORD
 from tests.support.server import Browser, running_server, websocket_handshake
 
 

@@ -422,8 +422,8 @@ def test_handover_requests_are_a_notification_setting_and_in_the_digest(
 
 
 def test_demo_departures_leave_the_sign_ins_alone_and_run_once(db):
-    from profiles import demo as profiles_demo
-    from profiles.demo_departures import DEPARTED, LEAVING, LEAVING_IN_DAYS, seed_departures
+    from demo import people as profiles_demo
+    from demo.departures import DEPARTED, LEAVING, LEAVING_IN_DAYS, seed_departures
 
     profiles_demo.seed(people=len(profiles_demo.CORE_PEOPLE), progress=lambda n: None)
     assert seed_departures() == {"people departed": 2, "people leaving": 1}

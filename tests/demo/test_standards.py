@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from profiles import demo as profiles_demo
-from questions.demo_standards import DAYS, SEVERITY_TITLE, seed_standards
+from demo import people as profiles_demo
+from demo.standards import DAYS, SEVERITY_TITLE, seed_standards
 from questions.models import Answer, Standard, StandingSnapshot
 
 

@@ -10,23 +10,12 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from demo.datafiles import read, records
 from profiles.actions import create_person
 from profiles.models import Department, Profile, User
 
 DEMO_DOMAIN = "northwind.example"
 DEMO_PASSWORD = "outloud-demo"  # noqa: S105  (printed for people trying the product)
-DEPARTMENTS = [
-    "Engineering",
-    "Product",
-    "Design",
-    "Sales",
-    "Customer Support",
-    "Marketing",
-    "People & Culture",
-    "Finance",
-    "Legal",
-    "Operations",
-]
 
 
 @dataclass(frozen=True)
@@ -39,136 +28,13 @@ class DemoPerson:
     staff: bool = False
 
 
-CORE_PEOPLE = [
-    DemoPerson("maria", "Maria Lopez", "Engineering Manager, Platform", "Engineering", "Lisbon"),
-    DemoPerson("ken", "Ken Okafor", "Senior Site Reliability Engineer", "Engineering", "London"),
-    DemoPerson("aisha", "Aisha Rahman", "Staff Software Engineer", "Engineering", "Berlin"),
-    DemoPerson("tom", "Tom Becker", "Release Engineer", "Engineering", "Berlin"),
-    DemoPerson("yuki", "Yuki Tanaka", "Frontend Engineer", "Engineering", "Remote"),
-    DemoPerson("priya", "Priya Natarajan", "Data Engineer", "Engineering", "London"),
-    DemoPerson("lucas", "Lucas Moreau", "Product Manager, Search", "Product", "Paris"),
-    DemoPerson("hannah", "Hannah Schmidt", "Head of Product", "Product", "Berlin"),
-    DemoPerson("oliver", "Oliver Grant", "Product Designer", "Design", "London"),
-    DemoPerson("sofia", "Sofia Rossi", "UX Researcher", "Design", "Milan"),
-    DemoPerson("daniel", "Daniel Kim", "Account Executive", "Sales", "New York"),
-    DemoPerson("emma", "Emma Johansson", "Sales Engineer", "Sales", "Stockholm"),
-    DemoPerson("carlos", "Carlos Mendes", "Support Team Lead", "Customer Support", "Lisbon"),
-    DemoPerson("fatima", "Fatima Zahra", "Support Specialist", "Customer Support", "Remote"),
-    DemoPerson("grace", "Grace Liu", "Content Marketing Manager", "Marketing", "New York"),
-    DemoPerson("noah", "Noah Williams", "Growth Marketer", "Marketing", "London"),
-    DemoPerson("ines", "Inès Dubois", "People Partner", "People & Culture", "Paris"),
-    DemoPerson("samuel", "Samuel Adeyemi", "Recruiter", "People & Culture", "London"),
-    DemoPerson("anna", "Anna Kowalska", "Financial Controller", "Finance", "Warsaw"),
-    DemoPerson("peter", "Peter Novak", "Legal Counsel", "Legal", "Prague"),
-    DemoPerson("julia", "Julia Meyer", "Office & Facilities Manager", "Operations", "Berlin"),
-    DemoPerson("admin", "Alex Admin", "Knowledge Manager", "Operations", "Berlin", staff=True),
-]
-
-FIRST_NAMES = [
-    "Ada",
-    "Ben",
-    "Chloe",
-    "David",
-    "Elena",
-    "Farid",
-    "Gina",
-    "Hugo",
-    "Ivy",
-    "Jonas",
-    "Kira",
-    "Liam",
-    "Mona",
-    "Nils",
-    "Olga",
-    "Paulo",
-    "Quinn",
-    "Rosa",
-    "Sven",
-    "Tara",
-    "Umar",
-    "Vera",
-    "Wes",
-    "Xenia",
-    "Yara",
-    "Zoe",
-    "Arjun",
-    "Bea",
-    "Cyril",
-    "Dana",
-    "Eli",
-    "Femi",
-    "Gus",
-    "Hana",
-    "Igor",
-    "Jade",
-    "Karl",
-    "Lena",
-    "Milo",
-    "Nora",
-    "Omar",
-    "Pia",
-    "Raj",
-    "Sara",
-    "Teo",
-    "Uma",
-    "Vik",
-    "Wanda",
-    "Yusuf",
-]
-LAST_NAMES = [
-    "Andersen",
-    "Baker",
-    "Costa",
-    "Diaz",
-    "Evans",
-    "Fischer",
-    "Garcia",
-    "Hansen",
-    "Ito",
-    "Jensen",
-    "Keller",
-    "Larsen",
-    "Moreno",
-    "Nguyen",
-    "Olsen",
-    "Petrov",
-    "Quint",
-    "Ramos",
-    "Silva",
-    "Torres",
-    "Ueda",
-    "Vargas",
-    "Weber",
-    "Xu",
-    "Young",
-    "Zimmer",
-    "Alvarez",
-    "Brandt",
-    "Cruz",
-    "Dahl",
-    "Engel",
-    "Ferrari",
-    "Gomez",
-    "Horvat",
-    "Ivanova",
-    "Jovanovic",
-    "Kaur",
-    "Lindqvist",
-    "Meier",
-]
-TITLES = {
-    "Engineering": ["Software Engineer", "Senior Software Engineer", "QA Engineer", "SRE"],
-    "Product": ["Product Manager", "Product Analyst"],
-    "Design": ["Product Designer", "Content Designer"],
-    "Sales": ["Account Executive", "Sales Development Rep", "Account Manager"],
-    "Customer Support": ["Support Specialist", "Support Engineer"],
-    "Marketing": ["Marketing Manager", "Campaign Specialist"],
-    "People & Culture": ["People Partner", "Recruiter"],
-    "Finance": ["Accountant", "Financial Analyst"],
-    "Legal": ["Paralegal", "Legal Counsel"],
-    "Operations": ["Operations Analyst", "IT Administrator"],
-}
-LOCATIONS = ["Berlin", "London", "Lisbon", "Paris", "New York", "Remote", "Warsaw", "Stockholm"]
+_DATA = read("people")
+DEPARTMENTS: list[str] = _DATA["departments"]
+LOCATIONS: list[str] = _DATA["locations"]
+FIRST_NAMES: list[str] = _DATA["first_names"]
+LAST_NAMES: list[str] = _DATA["last_names"]
+TITLES: dict[str, list[str]] = _DATA["titles"]  # of generated people, by department
+CORE_PEOPLE = records(DemoPerson, _DATA["core"])
 
 Progress = Callable[[int], object]
 

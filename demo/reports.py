@@ -22,7 +22,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from profiles.demo import DEMO_DOMAIN
+from demo.people import DEMO_DOMAIN
 from profiles.models import User
 from questions.models import Answer, Community, Membership, Post, PostView
 from reports import summaries

@@ -5,7 +5,7 @@ when the demo is seeded (Markdown and text as bytes, Word with python-docx, Powe
 python-pptx, diagrams with Pillow), so every version really differs from the one before, the
 way its change note says, and the comments on a version are about what that version says.
 
-questions.demo writes them through questions.actions (share_draft, upload_version,
+demo.posts writes them through questions.actions (share_draft, upload_version,
 post_answer, record_download), like every other demo post.
 """
 
@@ -18,18 +18,13 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from demo.communities import FALCON, PLATFORM, RELEASE, SALES, SUPPORT
+
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
 
 # python-docx, python-pptx and Pillow are imported where a file is built: seed_demo imports
 # this module on every start (`make run`), and only an empty database needs them.
-
-# Community names, as questions.demo.COMMUNITIES spells them.
-PLATFORM = "Platform"
-RELEASE = "Release engineering"
-SALES = "Sales enablement"
-SUPPORT = "Support & escalations"
-FALCON = "Project Falcon (M&A)"
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from profiles import demo as profiles_demo
-from profiles.demo_departures import seed_departures
-from profiles.demo_experts import seed_experts
+from demo import people as demo_people
+from demo import posts as demo_posts
+from demo import standards as demo_standards
+from demo.departures import seed_departures
+from demo.experts import seed_experts
+from demo.reports import seed_report_data
 from profiles.models import User
-from questions import demo as questions_demo
-from questions import demo_standards
-from reports.demo import seed_report_data
 from search import indexing
 from search.backend import get_backend
 
-DEFAULT_PEOPLE = len(profiles_demo.CORE_PEOPLE)
+DEFAULT_PEOPLE = len(demo_people.CORE_PEOPLE)
 
 
 class Command(BaseCommand):
@@ -61,15 +61,15 @@ class Command(BaseCommand):
                 ) as bar,
                 indexing.paused(),
             ):
-                counts = profiles_demo.seed(
-                    people=target, progress=lambda n: bar.update(n) and None
-                )
-            posts = questions_demo.pending_posts()
+                counts = demo_people.seed(people=target, progress=lambda n: bar.update(n) and None)
+            pending = demo_posts.pending_posts()
             with (
-                tqdm(total=posts, desc="Demo posts", unit="post", disable=not posts or None) as bar,
+                tqdm(
+                    total=pending, desc="Demo posts", unit="post", disable=not pending or None
+                ) as bar,
                 indexing.paused(),
             ):
-                counts |= questions_demo.seed(progress=lambda n: bar.update(n) and None)
+                counts |= demo_posts.seed(progress=lambda n: bar.update(n) and None)
             with indexing.paused():  # past days' likes, downloads and daily recomputations
                 counts |= demo_standards.seed_standards()
             with indexing.paused():  # build_index below indexes declared topics too
@@ -91,9 +91,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Search index built: {done} documents.")
 
     def print_logins(self) -> None:
-        logins = profiles_demo.demo_logins()
+        logins = demo_people.demo_logins()
         if not logins:
             return
-        self.stdout.write(f"Demo sign-ins (password: {profiles_demo.DEMO_PASSWORD}):")
+        self.stdout.write(f"Demo sign-ins (password: {demo_people.DEMO_PASSWORD}):")
         for email, role in logins:
             self.stdout.write(f"  {email:<28} {role}")

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from demo.people import DEMO_DOMAIN
 from profiles.actions import mark_departed, set_leaving_date
-from profiles.demo import DEMO_DOMAIN
 from profiles.models import PeopleLog, Profile, User
 
 # Tom (release engineering: accepted answers on signing and releases, drafts people
@@ -23,15 +23,15 @@ DEPARTED = {"tom": 75, "julia": 60}
 LEAVING = "priya"  # kafka and data pipelines
 LEAVING_IN_DAYS = 30
 STAFF = "admin"
-# The demo sign-ins, and Ken who is away in the demo (profiles.demo_experts).
+# The demo sign-ins, and Ken who is away in the demo (demo.experts).
 NEVER_LEAVING = frozenset({"maria", "ken", "admin"})
 
 
 def seed_departures(*, now: datetime | None = None) -> dict[str, int]:
     """Mark DEPARTED departed (backdated) and give LEAVING a last day LEAVING_IN_DAYS ahead.
 
-    Precondition: the demo people and their conversations exist (profiles.demo.seed,
-    questions.demo.seed). Returns what it did, for seed_demo's summary."""
+    Precondition: the demo people and their conversations exist (demo.people.seed,
+    demo.posts.seed). Returns what it did, for seed_demo's summary."""
     now = now or timezone.now()
     demo = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
     staff = demo.filter(username=STAFF, is_staff=True, is_active=True).first()

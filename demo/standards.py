@@ -47,7 +47,7 @@ from questions.models import (
 )
 from questions.standards import recompute_standards
 
-DAYS = 45  # daily runs to replay; more than STANDARD_SUSTAINED_DAYS
+DAYS = 45  # daily runs to replay; more than questions.standards.SUSTAINED_DAYS
 SEVERITY_TITLE = "Which incident severity levels do we use?"
 Progress = Callable[[int], object]
 
@@ -239,10 +239,10 @@ def seed_standards(
 ) -> dict[str, int]:
     """Write the demo topics and replay `days` daily recomputations up to `now`.
 
-    Precondition: the demo people exist (profiles.demo.seed). Returns what was created,
+    Precondition: the demo people exist (demo.people.seed). Returns what was created,
     for seed_demo's summary; all zeros when the demo topics already exist or the people
     are missing. `progress` is called once per replayed day."""
-    from questions.demo import demo_people, finish_text_extraction, settle_notifications
+    from demo.posts import demo_people, finish_text_extraction, settle_notifications
 
     counts = {"standards topics created": 0, "standards runs": 0}
     now = now or timezone.now()

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from demo.people import DEMO_DOMAIN
 from profiles.actions import set_availability, set_declared_topics
-from profiles.demo import DEMO_DOMAIN
 from profiles.expertise import recompute_expertise
 from profiles.models import DeclaredTopic, Profile, User
 
@@ -39,8 +39,8 @@ def next_monday(today: date) -> date:
 def seed_experts(*, now: datetime | None = None) -> dict[str, int]:
     """Declare demo topics, mark Ken away until next Monday, and compute expertise.
 
-    Precondition: the demo people exist (profiles.demo.seed); the demo conversations
-    (questions.demo.seed) give the evidence. Returns what it did, for seed_demo's summary.
+    Precondition: the demo people exist (demo.people.seed); the demo conversations
+    (demo.posts.seed) give the evidence. Returns what it did, for seed_demo's summary.
     """
     now = now or timezone.now()
     people = {
