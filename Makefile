@@ -18,7 +18,7 @@ export UV_NO_PROGRESS := 1
 help:
 	@echo "make run    install, migrate, load demo data once, serve http://$(HOST):$(PORT)"
 	@echo "make test   lint, type-check and run the whole test suite"
-	@echo "make lint   ruff, ruff format --check, makemigrations --check, mypy"
+	@echo "make lint   ruff, ruff format --check, makemigrations --check, mypy, import contracts"
 	@echo "make bench  every benchmark on a seeded dataset, written to docs/benchmarks.md"
 	@echo "make audit  known vulnerabilities in the versions uv.lock pins (pip-audit; needs the"
 	@echo "            PyPI vulnerability API or OSV to be reachable)"
@@ -51,6 +51,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 pytest: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)

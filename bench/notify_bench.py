@@ -517,7 +517,7 @@ def run(args: argparse.Namespace) -> list[Row]:
 
     from django.core.management import call_command
 
-    from profiles import demo
+    from demo import people as demo
     from profiles.models import User
     from tests.support.server import served
 

@@ -40,8 +40,8 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from tqdm import tqdm
 
+from demo import people as profiles_demo
 from intranet.lib.markdown import render_markdown
-from profiles import demo as profiles_demo
 from profiles.models import Follow, User
 from questions.models import Answer, Community, Like, Membership, Mention, Post, TaggedPost
 

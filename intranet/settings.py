@@ -66,9 +66,12 @@ INSTALLED_APPS = [
     "questions",
     "search",
     "reports",
+    "webhooks",
     # The API (api/); ninja for its swagger-ui page and files, served from this site.
     "ninja",
     "api",
+    # Seed data for `make run` and the tests; the product never imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # An intranet: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Dates and times in the reader's zone (their setting, else their browser's).
+    "profiles.timezones.ReaderTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A page whose mail could not be sent says so (503), not a 500.
     "intranet.lib.mail.MailFailureMiddleware",
@@ -306,28 +311,6 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# --- De facto standards (questions.standards; manage.py recompute_standards, daily) -----
-# An item becomes a tag's de facto standard after leading it on every daily snapshot for
-# STANDARD_SUSTAINED_DAYS, supported by STANDARD_MIN_PEOPLE people in
-# STANDARD_MIN_DEPARTMENTS departments; it is demoted after not leading for
-# STANDARD_GRACE_DAYS or when its support falls below those thresholds.
-STANDARD_SUSTAINED_DAYS = env_int("STANDARD_SUSTAINED_DAYS", 21, minimum=1)
-STANDARD_GRACE_DAYS = env_int("STANDARD_GRACE_DAYS", 7, minimum=1)
-STANDARD_MIN_PEOPLE = env_int("STANDARD_MIN_PEOPLE", 5, minimum=1)
-STANDARD_MIN_DEPARTMENTS = env_int("STANDARD_MIN_DEPARTMENTS", 2, minimum=1)
-# ... and reused at least this often (downloads, links from other posts, acceptance): likes
-# alone make a popular post, not a standard.
-STANDARD_MIN_REUSE = env_int("STANDARD_MIN_REUSE", 1, minimum=0)
-# "Emerging" needs this many supporters; two items compete when the second scores at least
-# this percentage of the leader.
-STANDARD_EMERGING_MIN_PEOPLE = env_int("STANDARD_EMERGING_MIN_PEOPLE", 3, minimum=1)
-STANDARD_COMPETING_PERCENT = env_int("STANDARD_COMPETING_PERCENT", 70, minimum=1)
-# Recent vs previous window; support weighs half as much after the half-life; snapshots of
-# each tag's top STANDARD_TOP_N are kept for STANDARD_SNAPSHOT_DAYS.
-STANDARD_WINDOW_DAYS = env_int("STANDARD_WINDOW_DAYS", 30, minimum=1)
-STANDARD_HALF_LIFE_DAYS = env_int("STANDARD_HALF_LIFE_DAYS", 90, minimum=1)
-STANDARD_TOP_N = env_int("STANDARD_TOP_N", 10, minimum=2)
-STANDARD_SNAPSHOT_DAYS = env_int("STANDARD_SNAPSHOT_DAYS", 120, minimum=30)
 # --- Reports (reports/; staff only) -----------------------------------------------------
 # Built reports are cached this long (seconds; 0: off); run `manage.py warm_reports` more
 # often than that to have every report's default range ready (see reports.cache).

@@ -32,6 +32,7 @@ urlpatterns = [
     path("staff/reports/", include("reports.urls")),
     path("staff/people/", include("profiles.staff_urls")),
     path("admin/", admin.site.urls),
+    path("", include("webhooks.urls")),
     path("", include("api.urls")),
     path("", include("questions.urls")),
 ]

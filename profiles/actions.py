@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 from intranet.lib import domain_events
 from intranet.lib.access import NotAllowed
+from intranet.lib.dates import validate_time_zone
 from profiles.models import (
     Department,
     Expertise,
@@ -77,9 +78,12 @@ def update_profile(
     title: str,
     department: Department | None,
     location: str,
+    time_zone: str | None = None,
 ) -> Profile:
     """Change what colleagues see of a person. Preconditions: `by` may edit the profile
-    (the person themselves, or staff: NotAllowed); display_name is not blank."""
+    (the person themselves, or staff: NotAllowed); display_name is not blank; time_zone,
+    when given, is "" (automatic) or a known zone name (ValidationError). None leaves the
+    time zone as it is."""
     from profiles.permissions import can_edit_profile, require_colleague
 
     require_colleague(by)
@@ -91,7 +95,12 @@ def update_profile(
     profile.title = title.strip()
     profile.department = department
     profile.location = location.strip()
-    profile.save(update_fields=["display_name", "title", "department", "location", "updated_at"])
+    fields = ["display_name", "title", "department", "location", "updated_at"]
+    if time_zone is not None:
+        validate_time_zone(time_zone)
+        profile.time_zone = time_zone
+        fields.append("time_zone")
+    profile.save(update_fields=fields)
     _reindex_person(profile.user_id)
     return profile
 
@@ -306,6 +315,18 @@ def stop_mail(*, user: User, mail: str) -> None:
 def set_weekly_summary_email(*, user: User, on: bool) -> None:
     """Staff choose whether the weekly knowledge report comes to them by e-mail."""
     Profile.objects.filter(user=user).update(weekly_summary_email=on)
+
+
+def set_theme(*, user: User, theme: str) -> None:
+    """Choose light or dark pages, or to follow the device (Profile.Theme). Preconditions:
+    `user` is a colleague (NotAllowed); `theme` is one of Profile.Theme (ValidationError).
+    No side effects beyond the profile: every page reads it when it renders."""
+    from profiles.permissions import require_colleague
+
+    require_colleague(user)
+    if theme not in Profile.Theme.values:
+        raise ValidationError({"theme": "Choose light, dark or the same as your device."})
+    Profile.objects.filter(user=user).update(theme=theme, updated_at=timezone.now())
 
 
 def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:

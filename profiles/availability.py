@@ -14,11 +14,13 @@ from django.http import HttpRequest
 from django.utils import dateformat, timezone
 from taggit.models import Tag
 
+from intranet.lib.dates import DATE_FORMAT
 from profiles.expertise import Suggestion, suggest_available_experts
 from profiles.models import DeclaredTopic, Expertise, Profile, User
-from questions.models import Answer, Community, Membership, Mention, Post
+from questions.models import Answer, Community, Mention, Post
+from questions.permissions import mentionable
 
-AWAY_DATE_FORMAT = "l j M"  # Monday 2 Dec
+AWAY_DATE_FORMAT = DATE_FORMAT  # the one date format (intranet.lib.dates)
 
 
 def away_text(profile: Profile) -> str:
@@ -59,14 +61,7 @@ def away_notice(
     """What to tell `author` about the people they are mentioning (with their profiles, as
     questions.actions.find_mentioned_people gives them): None when nobody is away.
     In a private community only members count, as only they will be mentioned."""
-    people = [p for p in mentioned if p.pk != author.pk]
-    if community is not None and community.is_private and people:
-        members = set(
-            Membership.objects.filter(community=community, user__in=people).values_list(
-                "user_id", flat=True
-            )
-        )
-        people = [p for p in people if p.pk in members]
+    people = mentionable([p for p in mentioned if p.pk != author.pk], community)
     away = [p.profile for p in people if p.profile.is_away]
     if not away:
         return None

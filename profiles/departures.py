@@ -15,9 +15,10 @@ from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import dateformat, timezone
 
+from intranet.lib.dates import DATE_FORMAT
 from profiles.models import PeopleLog, Profile, User, departed_q, former_q, leaving_q
 
-LOG_DATE_FORMAT = "j M Y"
+LOG_DATE_FORMAT = DATE_FORMAT  # the one date format (intranet.lib.dates)
 
 
 def content_relations() -> list[models.ForeignKey[Any, Any]]:

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
+from intranet.lib.after_commit import AfterCommit
 from profiles.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -115,6 +114,7 @@ def notification_text(notification: Notification, *, others: int = 0) -> str:
         Notification.Verb.LIKED_ANSWER: " on",
         Notification.Verb.COMMENTED: ":",
         Notification.Verb.WAITING: ":",
+        Notification.Verb.NEW_VERSION: ":",
     }.get(Notification.Verb(notification.verb), "")
     return f"{actor} {verb}{where} “{title}”" if title else f"{actor} {verb}"
 
@@ -197,9 +197,6 @@ def unread_count(user_id: int) -> int:
     )
 
 
-_pending = threading.local()
-
-
 def queue_push(notification_id: int) -> None:
     """Push this notification after the current transaction commits, batched with the others
     of the same transaction (a post mentioning ten people sends once, not ten times)."""
@@ -208,22 +205,7 @@ def queue_push(notification_id: int) -> None:
 
 def queue_pushes(notification_ids: list[int]) -> None:
     """queue_push for several notifications at once."""
-    if not notification_ids:
-        return
-    queue: list[int] | None = getattr(_pending, "ids", None)
-    if queue is None:
-        queue = _pending.ids = []
-    queue.extend(notification_ids)
-    transaction.on_commit(flush_pushes)
-
-
-def flush_pushes() -> None:
-    # The first callback of a commit sends the batch; later ones find it empty. Ids of a
-    # rolled-back transaction may linger here: their rows do not exist and are skipped.
-    ids: list[int] = getattr(_pending, "ids", None) or []
-    _pending.ids = []
-    if ids:
-        push_notifications(ids)
+    _pushes.add(notification_ids)
 
 
 def push_notifications(ids: list[int]) -> None:
@@ -297,3 +279,11 @@ def close_user_sockets(user_id: int) -> None:
 
 def close_session_sockets(session_key: str) -> None:
     _send(session_group(session_key), {"type": "socket.close"})
+
+
+def _push_batch(ids: list[int]) -> None:
+    push_notifications(ids)  # looked up when it runs, so tests may replace it
+
+
+# One push per 500 notifications of a committed transaction; a rolled-back one pushes nothing.
+_pushes: AfterCommit[int] = AfterCommit(_push_batch, batch_size=500)

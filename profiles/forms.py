@@ -4,10 +4,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
+from intranet.lib.dates import time_zone_names
 from profiles.actions import (
     MAX_ANONYMISE_REASON,
     MAX_AWAY_NOTE,
@@ -45,10 +47,15 @@ class ProfileForm(forms.ModelForm[Profile]):
         "answers say you know.",
         widget=forms.TextInput(attrs={"data-autocomplete": "tags", "autocomplete": "off"}),
     )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        error_messages={"invalid_choice": "Choose a time zone from the list, e.g. Europe/Paris."},
+    )
 
     class Meta:
         model = Profile
-        fields = ["display_name", "title", "department", "location"]
+        fields = ["display_name", "title", "department", "location", "time_zone"]
         labels = {"display_name": "Name"}
         error_messages = {
             "display_name": {"required": "Please give the name colleagues know you by."}
@@ -58,11 +65,31 @@ class ProfileForm(forms.ModelForm[Profile]):
             "title": forms.TextInput(attrs={"autocomplete": "organization-title"}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built here, not at import: the list comes from the machine's zone database.
+        automatic = "Automatic (your browser’s zone)"
+        zones = [(name, name.replace("_", " ")) for name in time_zone_names()]
+        self.fields["time_zone"].choices = [("", automatic), *zones]  # type: ignore[attr-defined]
+        self.fields["time_zone"].help_text = (
+            "Dates and times are shown in this zone. Automatic follows your browser "
+            f"(or {settings.TIME_ZONE} with JavaScript off)."
+        )
+
     def clean_topics(self) -> list[str]:
         try:
             return clean_topic_names(self.cleaned_data.get("topics", ""))
         except ValidationError as error:
             raise forms.ValidationError(error.messages) from None
+
+
+class AppearanceForm(forms.Form):
+    theme = forms.ChoiceField(
+        label="Colour theme",
+        choices=Profile.Theme.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose light, dark or the same as your device."},
+    )
 
 
 class AvailabilityForm(forms.Form):

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from intranet.lib.dates import validate_time_zone
+
 
 class PersonManager(UserManager["User"]):
     """Creates users with their profile, so `createsuperuser` and `create_user` get one too."""
@@ -87,6 +89,12 @@ class Department(models.Model):
 class Profile(models.Model):
     """What colleagues see of a person. Created for every user (see profiles.actions)."""
 
+    class Theme(models.TextChoices):
+        # "system" follows the device's light or dark setting (prefers-color-scheme).
+        SYSTEM = "system", "Same as my device"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=150)
     title = models.CharField("job title", max_length=150, blank=True)
@@ -107,6 +115,13 @@ class Profile(models.Model):
     # Staff only: the weekly knowledge report by e-mail (manage.py send_weekly_summary).
     # Turned off from the notification settings or the mail's unsubscribe link.
     weekly_summary_email = models.BooleanField("weekly report by e-mail", default=True)
+    # The zone dates and times are shown in (an IANA name, e.g. "Europe/Paris"). Empty: the
+    # browser's zone when it has told us (profiles.timezones), else the site's TIME_ZONE.
+    time_zone = models.CharField(
+        "time zone", max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
+    # Light or dark pages, applied by the server on <html> (no flash, no JavaScript needed).
+    theme = models.CharField("colour theme", max_length=6, choices=Theme, default=Theme.SYSTEM)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -257,7 +272,7 @@ class Notification(models.Model):
         FOLLOWED = "followed", "followed you"
         WAITING = "waiting", "asked a question in your tags that is waiting for an answer"
         COMMENTED = "commented", "commented on your draft"
-        NEW_VERSION = "new_version", "shared a new version of"
+        NEW_VERSION = "new_version", "shared a new version of a draft you’re reviewing"
         HANDOVER = "handover", "asked you for a handover"
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")

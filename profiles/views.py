@@ -28,6 +28,7 @@ from profiles.actions import (
     set_declared_topics,
     set_follow_person,
     set_preferences,
+    set_theme,
     set_weekly_summary_email,
     stop_mail,
     update_profile,
@@ -36,17 +37,18 @@ from profiles.availability import AWAY_DATE_FORMAT, away_notice
 from profiles.directory import directory_rows, find_people
 from profiles.events import NOTIFICATION_RELATED, group_notifications
 from profiles.expertise import declared_topics, top_topics
-from profiles.forms import AvailabilityForm, DirectoryForm, ProfileForm
+from profiles.forms import AppearanceForm, AvailabilityForm, DirectoryForm, ProfileForm
 from profiles.mailing import MAILS, read_unsubscribe_token
 from profiles.models import Follow, Notification, Profile, User, current_q
 from profiles.permissions import can_edit_profile, get_profile_for_user
 from questions import feeds
 from questions.actions import MAX_BODY, find_mentioned_people
-from questions.models import Bookmark, Community, Membership
+from questions.models import Bookmark, Community
 from questions.permissions import (
     can_view_post,
     get_community_by_id_for_user,
     get_post_for_user,
+    mentionable_q,
     visible_communities,
 )
 from questions.tagging import clean_tag_names
@@ -135,10 +137,7 @@ def suggest_people(request: AuthenticatedRequest) -> JsonResponse:
     community_id = request.GET.get("community", "")
     if community_id.isdigit():
         community = get_community_by_id_for_user(request.user, int(community_id))
-        if community.visibility == Community.Visibility.PRIVATE:
-            people = people.filter(
-                user_id__in=Membership.objects.filter(community=community).values("user_id")
-            )
+        people = people.filter(mentionable_q(community, via="user__"))
     people = people.select_related("user", "department").order_by("display_name")[:8]
     results = [
         {
@@ -180,6 +179,7 @@ def edit_my_profile(request: AuthenticatedRequest) -> HttpResponse:
                 title=data["title"],
                 department=data["department"],
                 location=data["location"],
+                time_zone=data["time_zone"],
             )
             set_declared_topics(user=request.user, topics=data["topics"])
         messages.success(request, "Your profile is saved.")
@@ -208,10 +208,36 @@ def _edit_page(
     *,
     form: ProfileForm,
     availability: AvailabilityForm,
+    appearance: AppearanceForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = {"form": form, "availability": availability, "profile": form.instance}
+    if appearance is None:
+        appearance = AppearanceForm(initial={"theme": form.instance.theme})
+    context = {
+        "form": form,
+        "availability": availability,
+        "appearance": appearance,
+        "profile": form.instance,
+    }
     return render(request, "profiles/edit.html", context, status=status)
+
+
+@require_POST
+def set_my_appearance(request: AuthenticatedRequest) -> HttpResponse:
+    """Light or dark pages, or the same as the device."""
+    profile = ensure_profile(user=request.user)
+    form = AppearanceForm(request.POST)
+    if form.is_valid():
+        set_theme(user=request.user, theme=form.cleaned_data["theme"])
+        messages.success(request, "Your colour theme is saved.")
+        return redirect(reverse("edit_my_profile") + "#appearance")
+    return _edit_page(
+        request,
+        form=_profile_form(request, profile, None),
+        availability=_availability_form(profile),
+        appearance=form,
+        status=400,
+    )
 
 
 @require_POST

@@ -57,7 +57,6 @@ from questions.models import (
 from questions.permissions import (
     Viewer,
     can_accept_answer,
-    can_view_community,
     check_edits_answer,
     check_edits_post,
     check_owns_community,
@@ -65,6 +64,7 @@ from questions.permissions import (
     check_sees_community,
     check_sees_post,
     is_community_owner,
+    mentionable,
 )
 from questions.tagging import clean_tag_names
 from reports.sentiment import score as score_sentiment
@@ -147,9 +147,7 @@ def _mention(post: Post, people: Iterable[User], *, answer: Answer | None = None
     """Record mentions of the people who can see the post and notify those newly mentioned;
     others are silently not mentioned (nothing about the post reaches them)."""
     writer_id = answer.author_id if answer is not None else post.author_id
-    visible = [p for p in people if p.pk != writer_id]
-    if post.community is not None and post.community.is_private:
-        visible = [p for p in visible if can_view_community(p, post.community)]
+    visible = mentionable([p for p in people if p.pk != writer_id], post.community)
     if not visible:
         return []
     already = set(

@@ -72,6 +72,7 @@ class QuestionForm(PostFormBase):
     field_order = ["title", "body", "tags", "community"]
     similar_box = True
     away_notice = True  # partials/fields.html: who of the people mentioned is away
+    markdown_help = True  # partials/fields.html: formatting help and the preview box
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,10 +110,14 @@ class ComposeForm(PostFormBase):
     field_order = ["kind", "title", "body", "tags", "community"]
     similar_box = True
     away_notice = True
+    markdown_help = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["title"].widget.attrs.update(similar_attrs())
+        # static/css/compose.css keeps the box open while any field shows typed text, which
+        # it reads from :placeholder-shown.
+        self.fields["tags"].widget.attrs["placeholder"] = "e.g. release, signing"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -134,6 +139,7 @@ class ComposeForm(PostFormBase):
 
 
 class EditPostForm(forms.Form):
+    markdown_help = True
     title = forms.CharField(required=False, max_length=MAX_TITLE)
     body = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 10, "data-autocomplete": "mentions"})
@@ -160,6 +166,7 @@ class AnswerForm(forms.Form):
         error_messages={"required": "Write an answer before posting it."},
     )
     away_notice = True
+    markdown_help = True
 
     def clean_body(self) -> str:
         return _bounded(self.cleaned_data.get("body", ""), MAX_BODY)
@@ -233,6 +240,7 @@ class DraftForm(_FileFormMixin, PostFormBase):
     file = _file_field()
     field_order = ["title", "body", "tags", "community", "file"]
     away_notice = True
+    markdown_help = True
 
     def __init__(self, *args: Any, upload_errors: dict[str, str] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,8 @@ so a private community cannot leak by one path. Hidden things are 404, never 403
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -71,6 +73,28 @@ def can_view_community(user: Viewer, community: Community) -> bool:
     if not community.is_private:
         return True
     return Membership.objects.filter(community=community, user_id=user.pk or 0).exists()
+
+
+def mentionable_q(community: Community | None, *, via: str = "") -> Q:
+    """Who can be mentioned in a post of `community` (None: outside any): anyone in an open
+    community, only its members in a private one, since nobody else may see the post or hear
+    about it. `via` leads from the rows filtered to their user ("user__" for profiles)."""
+    if community is None or not community.is_private:
+        return Q()
+    return Q(**{f"{via}pk__in": Membership.objects.filter(community=community).values("user_id")})
+
+
+def mentionable(people: Sequence[User], community: Community | None) -> list[User]:
+    """Those of `people` who can be mentioned in a post of `community` (mentionable_q), in
+    their order: no query outside a private community, one inside."""
+    if community is None or not community.is_private or not people:
+        return list(people)
+    allowed = set(
+        User.objects.filter(mentionable_q(community), pk__in=[p.pk for p in people]).values_list(
+            "pk", flat=True
+        )
+    )
+    return [person for person in people if person.pk in allowed]
 
 
 def can_view_post(user: Viewer, post: Post) -> bool:

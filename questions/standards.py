@@ -19,9 +19,9 @@ Signals (each dated; nothing dated after `now` counts, so past days can be recom
     accepted; their distinct departments and (open) communities measure spread.
 
 Score
-    Signals are summed per period of age (the recent window W = STANDARD_WINDOW_DAYS, the W
+    Signals are summed per period of age (the recent window W = WINDOW_DAYS, the W
     before it, then 2W..3W, 3W..6W, 6W..12W and older), each period weighted by
-    0.5 ** (age / STANDARD_HALF_LIFE_DAYS) at its middle: a stepwise exponential decay
+    0.5 ** (age / HALF_LIFE_DAYS) at its middle: a stepwise exponential decay
     that SQLite and PostgreSQL compute alike with conditional counts in one GROUP BY.
     The sum is multiplied by the spread factor
         1 + 0.15 * (departments - 1) + 0.05 * (communities - 1), between 1 and 2,
@@ -29,25 +29,24 @@ Score
     Growth is the recent window's signals minus the previous window's.
 
 States (recompute_standards, run daily; one StandingSnapshot per day for each tag's top
-STANDARD_TOP_N and its fastest riser)
-    standard   led the tag (rank 1) on every snapshot of the last STANDARD_SUSTAINED_DAYS,
-               with STANDARD_MIN_PEOPLE supporters in STANDARD_MIN_DEPARTMENTS departments
-               and at least STANDARD_MIN_REUSE signals of reuse (downloaders, links,
+TOP_N and its fastest riser)
+    standard   led the tag (rank 1) on every snapshot of the last SUSTAINED_DAYS,
+               with MIN_PEOPLE supporters in MIN_DEPARTMENTS departments
+               and at least MIN_REUSE signals of reuse (downloaders, links,
                acceptance: likes alone make a popular item, not a standard);
-               held until it has not led for STANDARD_GRACE_DAYS or its support falls below
+               held until it has not led for GRACE_DAYS or its support falls below
                those thresholds, then it becomes
     former     (kept as history; removed when the item is deleted or turns private).
     emerging   the tag's fastest-growing item other than its standard, with positive growth
-               and STANDARD_EMERGING_MIN_PEOPLE supporters; recomputed every day.
+               and EMERGING_MIN_PEOPLE supporters; recomputed every day.
     contender  one of two competing items that is neither of the above.
     competing  (a flag) the tag's top two when the second scores at least
-               STANDARD_COMPETING_PERCENT of the leader and both have STANDARD_MIN_PEOPLE
+               COMPETING_PERCENT of the leader and both have MIN_PEOPLE
                supporters: they are shown side by side.
 """
 
 from __future__ import annotations
 
-import html
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -55,18 +54,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_date
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from taggit.models import Tag
 
+from intranet.lib.dates import format_when
+from intranet.lib.excerpts import plain_excerpt
 from profiles.models import Profile
 from questions.models import (
     Answer,
@@ -92,41 +89,40 @@ ACCEPTED_WEIGHT = 3.0
 DEPARTMENT_SPREAD = 0.15
 COMMUNITY_SPREAD = 0.05
 MAX_SPREAD = 2.0
-# Period boundaries in windows of STANDARD_WINDOW_DAYS: [0, 1), [1, 2), [2, 3), [3, 6),
+# Period boundaries in windows of WINDOW_DAYS: [0, 1), [1, 2), [2, 3), [3, 6),
 # [6, 12), [12, ...). Period 0 is the recent window, period 1 the previous one.
 PERIOD_EDGES = (0, 1, 2, 3, 6, 12)
 SPARKLINE_DAYS = 60
 
 
+# The algorithm's thresholds (see the module's docstring). They belong to the algorithm, not
+# to a deployment: they change here, with the tests, like the weights above.
+SUSTAINED_DAYS = 21  # leading every daily snapshot this long makes the standard...
+MIN_PEOPLE = 5  # ...with this many supporters...
+MIN_DEPARTMENTS = 2  # ...in this many departments...
+MIN_REUSE = 1  # ...reused this often (downloads, links, acceptance): likes alone are not enough
+GRACE_DAYS = 7  # a standard not leading this long is demoted
+EMERGING_MIN_PEOPLE = 3  # supporters an emerging item needs
+COMPETING_PERCENT = 70  # the second competes when it scores this share of the leader
+WINDOW_DAYS = 30  # the recent window, and the previous one before it
+HALF_LIFE_DAYS = 90  # support weighs half as much after this long
+TOP_N = 10  # each tag's top items are snapshotted daily...
+SNAPSHOT_DAYS = 120  # ...and the snapshots kept this long
+
+
 @dataclass(frozen=True)
 class Thresholds:
-    sustained_days: int = 21
-    grace_days: int = 7
-    min_people: int = 5
-    min_departments: int = 2
-    min_reuse: int = 1
-    emerging_min_people: int = 3
-    competing_percent: int = 70
-    window_days: int = 30
-    half_life_days: int = 90
-    top_n: int = 10
-    snapshot_days: int = 120
-
-    @classmethod
-    def from_settings(cls) -> Thresholds:
-        return cls(
-            sustained_days=settings.STANDARD_SUSTAINED_DAYS,
-            grace_days=settings.STANDARD_GRACE_DAYS,
-            min_people=settings.STANDARD_MIN_PEOPLE,
-            min_departments=settings.STANDARD_MIN_DEPARTMENTS,
-            min_reuse=settings.STANDARD_MIN_REUSE,
-            emerging_min_people=settings.STANDARD_EMERGING_MIN_PEOPLE,
-            competing_percent=settings.STANDARD_COMPETING_PERCENT,
-            window_days=settings.STANDARD_WINDOW_DAYS,
-            half_life_days=settings.STANDARD_HALF_LIFE_DAYS,
-            top_n=settings.STANDARD_TOP_N,
-            snapshot_days=settings.STANDARD_SNAPSHOT_DAYS,
-        )
+    sustained_days: int = SUSTAINED_DAYS
+    grace_days: int = GRACE_DAYS
+    min_people: int = MIN_PEOPLE
+    min_departments: int = MIN_DEPARTMENTS
+    min_reuse: int = MIN_REUSE
+    emerging_min_people: int = EMERGING_MIN_PEOPLE
+    competing_percent: int = COMPETING_PERCENT
+    window_days: int = WINDOW_DAYS
+    half_life_days: int = HALF_LIFE_DAYS
+    top_n: int = TOP_N
+    snapshot_days: int = SNAPSHOT_DAYS
 
     @property
     def lookback_days(self) -> int:
@@ -139,6 +135,10 @@ class Thresholds:
         ]
         middles.append(PERIOD_EDGES[-1] * 1.5)
         return [0.5 ** (m * self.window_days / self.half_life_days) for m in middles]
+
+
+# What recompute_standards and the pages use (tests replace it to try other thresholds).
+THRESHOLDS = Thresholds()
 
 
 @dataclass(slots=True)
@@ -522,7 +522,7 @@ def recompute_standards(
     runs for past days (oldest first) rebuild the history. Writes in one transaction and
     sends nothing. `progress` is called with the name of each stage."""
     started = time.monotonic()
-    t = thresholds or Thresholds.from_settings()
+    t = thresholds or THRESHOLDS
     scorer = _Scorer(now or timezone.now(), t)
     today = scorer.today
     summary = RecomputeSummary(day=today)
@@ -883,12 +883,12 @@ def reasons(evidence: dict[str, Any]) -> list[str]:
 
 def _day(iso: str | None) -> str:
     day = parse_date(iso or "")
-    return date_format(day, "j M Y") if day else "?"
+    return format_when(day) if day else "?"
 
 
 def _since(row: Standard) -> str:
     e = row.evidence
-    day = date_format(row.since, "j M Y")
+    day = format_when(row.since)
     if row.status == Standard.Status.STANDARD:
         led = e.get("led_days")
         text = f"Standard since {day}"
@@ -903,14 +903,15 @@ def _since(row: Standard) -> str:
         return f"Former standard, from {began} to {day}: {because}"
     recent, previous = e.get("recent", 0), e.get("previous", 0)
     return (
-        f"{_plural(recent, 'new sign')} of support in the last {settings.STANDARD_WINDOW_DAYS} "
-        f"days, {previous} in the {settings.STANDARD_WINDOW_DAYS} before"
+        f"{_plural(recent, 'new sign')} of support in the last {THRESHOLDS.window_days} "
+        f"days, {previous} in the {THRESHOLDS.window_days} before"
     )
 
 
 def _plain(body_html: str, limit: int = 180) -> str:
-    """Text of stored HTML for an excerpt (the template escapes it again)."""
-    return Truncator(html.unescape(strip_tags(body_html))).chars(limit)
+    """Text of stored HTML for an excerpt (the template escapes it again): blocks stay
+    apart and a table is summed up, not run into the text (intranet.lib.excerpts)."""
+    return plain_excerpt(body_html, limit)
 
 
 def show(row: Standard) -> Shown:

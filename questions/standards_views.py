@@ -3,12 +3,12 @@ standards stay in one place; the tag and post pages only include their parts.)""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from intranet.lib.http import AuthenticatedRequest
+from questions import standards
 from questions.standards import standards_overview
 
 
@@ -20,10 +20,10 @@ def standards_page(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "page": page,
         "sections": sections,
-        "sustained_days": settings.STANDARD_SUSTAINED_DAYS,
-        "min_people": settings.STANDARD_MIN_PEOPLE,
-        "min_departments": settings.STANDARD_MIN_DEPARTMENTS,
-        "min_reuse": settings.STANDARD_MIN_REUSE,
+        "sustained_days": standards.THRESHOLDS.sustained_days,
+        "min_people": standards.THRESHOLDS.min_people,
+        "min_departments": standards.THRESHOLDS.min_departments,
+        "min_reuse": standards.THRESHOLDS.min_reuse,
     }
     if request.htmx:
         return render(request, "questions/partials/standards_list.html", context)

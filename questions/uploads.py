@@ -10,8 +10,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
 
+from intranet.lib.bodylimit import REFUSED_UPLOADS_KEY
 from questions.files import human_size, max_upload_bytes
+
+
+def too_large_message() -> str:
+    return (
+        f"The file is larger than the {human_size(max_upload_bytes())} limit; it was not uploaded."
+    )
+
+
+def upload_errors(request: HttpRequest) -> dict[str, str]:
+    """Why each file field of this request has no file: stopped here while reading, or left
+    out of a body too large to read whole (intranet.lib.bodylimit, under ASGI)."""
+    errors: dict[str, str] = dict(getattr(request, "upload_errors", {}))
+    scope = getattr(request, "scope", None) or {}
+    for field_name in scope.get(REFUSED_UPLOADS_KEY, ()):
+        errors.setdefault(field_name, too_large_message())
+    return errors
 
 
 class LimitedUploadHandler(FileUploadHandler):
@@ -25,10 +43,7 @@ class LimitedUploadHandler(FileUploadHandler):
         if self.received > self.limit:
             if self.request is not None:
                 self.request.upload_errors = getattr(self.request, "upload_errors", {})  # type: ignore[attr-defined]
-                self.request.upload_errors[self.field_name] = (  # type: ignore[attr-defined]
-                    f"The file is larger than the {human_size(self.limit)} limit; "
-                    "it was not uploaded."
-                )
+                self.request.upload_errors[self.field_name] = too_large_message()  # type: ignore[attr-defined]
             raise SkipFile()
         return raw_data
 

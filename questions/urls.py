@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("compose/", views.compose, name="compose"),
     path("ask/", views.ask, name="ask"),
+    path("preview/", views.markdown_preview, name="markdown_preview"),
     path("q/<int:pk>/", views.post_detail, name="post_short"),
     path("q/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("q/<int:pk>/delete/", views.post_delete, name="post_delete"),

@@ -26,6 +26,7 @@ from profiles.availability import warn_away_mentions
 from profiles.models import Follow, Profile
 from questions import actions, feeds, standards
 from questions.files import FILE_TYPES
+from questions.first_day import first_day
 from questions.forms import (
     AddMemberForm,
     AnswerForm,
@@ -49,6 +50,7 @@ from questions.permissions import (
     visible_communities,
     visible_tags,
 )
+from questions.uploads import upload_errors
 
 
 def _apply(form: Form, error: ValidationError) -> None:
@@ -85,10 +87,47 @@ def _feed_response(
     return render(request, template, context)
 
 
+def _preview(request: AuthenticatedRequest) -> dict[str, str] | None:
+    """The Preview button pressed (JavaScript off: it submits the form itself): the typed
+    body rendered as posting would render it, else None. Nothing is saved."""
+    if request.method != "POST" or "preview" not in request.POST:
+        return None
+    return _render_preview(request.POST.get("body", ""))
+
+
+def _render_preview(body: str) -> dict[str, str]:
+    if not body.strip():
+        return {"error": "Nothing to preview yet: write something first."}
+    if len(body) > actions.MAX_BODY:
+        return {"error": f"Keep this under {actions.MAX_BODY:,} characters (it has {len(body):,})."}
+    try:
+        return {"html": actions.render_with_mentions(body).html}
+    except ValidationError as error:
+        return {"error": " ".join(error.messages)}
+
+
+def _as_typed(request: AuthenticatedRequest) -> dict[str, Any]:
+    """What was typed, as a form's initial values: a previewed form shows it without the
+    errors a half-written post would have."""
+    return request.POST.dict()
+
+
+@require_POST
+def markdown_preview(request: AuthenticatedRequest) -> HttpResponse:
+    """The preview box alone, for htmx (the body of any compose, answer or edit form)."""
+    return render(
+        request,
+        "questions/partials/markdown_preview.html",
+        {"markdown_preview": _render_preview(request.POST.get("body", ""))},
+    )
+
+
 def _own_profile(request: AuthenticatedRequest) -> Profile:
     """The signed-in person's profile with its department, cached on request.user so the
-    header and the page share one query."""
-    profile = Profile.objects.select_related("department").filter(user=request.user).first()
+    header and the page share one query (the one profiles.timezones made, when it did)."""
+    profile = request.user._state.fields_cache.get("profile")
+    if profile is None:
+        profile = Profile.objects.select_related("department").filter(user=request.user).first()
     profile = profile or ensure_profile(user=request.user)
     request.user.profile = profile
     return profile
@@ -100,23 +139,33 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if tab not in feeds.TABS:
         tab = feeds.DEFAULT_TAB
     page = feeds.home_feed(request.user, tab=tab, cursor=request.GET.get("after"))
+    profile = _own_profile(request)
     context = {
-        "profile": _own_profile(request),
+        "profile": profile,
         "tab": tab,
         "tabs": feeds.TABS,
         "compose": ComposeForm(user=request.user),
         "my_communities": Community.objects.filter(memberships__user=request.user)[:10],
         "followed_tags": Tag.objects.filter(followers__follower=request.user)[:15],
     }
+    # A newcomer's network feed is empty or holds only their own posts: suggest whom and
+    # what to follow (asked only then, so a busy feed costs no query more).
+    own_only = all(item.post.author_id == request.user.pk for item in page.items)
+    if tab == "network" and not request.GET.get("after") and own_only:
+        context["first_day"] = first_day(request.user, profile, feed_empty=not page.items)
     return _feed_response(request, page, context, "questions/home.html")
 
 
 @require_POST
 def compose(request: AuthenticatedRequest) -> HttpResponse:
     """The home page's compose box: a status update or a quick question."""
-    form = ComposeForm(request.POST, user=request.user)
+    preview = _preview(request)
+    if preview:
+        form = ComposeForm(initial=_as_typed(request), user=request.user)
+    else:
+        form = ComposeForm(request.POST, user=request.user)
     verdict = None
-    if form.is_valid() and not (verdict := _throttle(request, form, "post")):
+    if not preview and form.is_valid() and not (verdict := _throttle(request, form, "post")):
         data = form.cleaned_data
         try:
             if data["kind"] == Post.Kind.QUESTION:
@@ -140,26 +189,33 @@ def compose(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, "Posted.")
             warn_away_mentions(request, post=post)
             return redirect(post.get_absolute_url())
-    messages.error(request, "Your post was not saved: see the message below the box.")
+    if not preview:
+        messages.error(request, "Your post was not saved: see the message below the box.")
     page = feeds.home_feed(request.user, tab=feeds.DEFAULT_TAB)
     context = {
         "profile": request.user.profile,
         "tab": feeds.DEFAULT_TAB,
         "tabs": feeds.TABS,
         "compose": form,
+        "markdown_preview": preview,
     }
-    response = render(request, "questions/home.html", {**context, "page": page}, status=400)
+    status = 200 if preview else 400
+    response = render(request, "questions/home.html", {**context, "page": page}, status=status)
     return _with_status(response, verdict)
 
 
 @require_http_methods(["GET", "POST"])
 def ask(request: AuthenticatedRequest) -> HttpResponse:
+    preview = _preview(request)
     form = QuestionForm(
-        request.POST or None, user=request.user, initial={"community": request.GET.get("community")}
+        None if preview else request.POST or None,
+        user=request.user,
+        initial=_as_typed(request) if preview else {"community": request.GET.get("community")},
     )
     verdict = None
     if (
-        request.method == "POST"
+        not preview
+        and request.method == "POST"
         and form.is_valid()
         and not (verdict := _throttle(request, form, "post"))
     ):
@@ -178,7 +234,10 @@ def ask(request: AuthenticatedRequest) -> HttpResponse:
             warn_away_mentions(request, post=post)
             return redirect(post.get_absolute_url())
     response = render(
-        request, "questions/ask.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "questions/ask.html",
+        {"form": form, "markdown_preview": preview},
+        status=400 if form.errors else 200,
     )
     return _with_status(response, verdict)
 
@@ -263,6 +322,11 @@ def _post_context(
 @require_POST
 def answer_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     post = get_post_for_user(request.user, pk)
+    if preview := _preview(request):
+        form = _answer_form(post)
+        form.initial = _as_typed(request)
+        context = {**_post_context(request, post, form), "markdown_preview": preview}
+        return render(request, "questions/post_detail.html", context)
     form = _answer_form(post, request.POST)
     verdict = None
     if form.is_valid() and not (verdict := _throttle(request, form, "post")):
@@ -399,8 +463,12 @@ def post_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "body": post.body,
         "tags": ", ".join(t.name for t in post.tags.all()),
     }
-    form = EditPostForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    preview = _preview(request)
+    if preview:
+        form = EditPostForm(initial=_as_typed(request))
+    else:
+        form = EditPostForm(request.POST or None, initial=initial)
+    if not preview and request.method == "POST" and form.is_valid():
         try:
             actions.edit_post(post=post, editor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -411,7 +479,7 @@ def post_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questions/post_edit.html",
-        {"form": form, "post": post},
+        {"form": form, "post": post, "markdown_preview": preview},
         status=400 if form.errors else 200,
     )
 
@@ -431,8 +499,12 @@ def answer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     answer = get_answer_for_user(request.user, pk)
     if not can_edit_answer(request.user, answer):
         raise Http404("No such answer.")
-    form = AnswerForm(request.POST or None, initial={"body": answer.body})
-    if request.method == "POST" and form.is_valid():
+    preview = _preview(request)
+    if preview:
+        form = AnswerForm(initial=_as_typed(request))
+    else:
+        form = AnswerForm(request.POST or None, initial={"body": answer.body})
+    if not preview and request.method == "POST" and form.is_valid():
         try:
             actions.edit_answer(answer=answer, editor=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
@@ -442,7 +514,7 @@ def answer_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "questions/answer_edit.html",
-        {"form": form, "answer": answer},
+        {"form": form, "answer": answer, "markdown_preview": preview},
         status=400 if form.errors else 200,
     )
 
@@ -584,10 +656,6 @@ def community_add_member(request: AuthenticatedRequest, slug: str) -> HttpRespon
 # --- Drafts ---------------------------------------------------------------------------
 
 
-def _upload_errors(request: AuthenticatedRequest) -> dict[str, str]:
-    return getattr(request, "upload_errors", {})
-
-
 @require_http_methods(["GET", "POST"])
 def share_draft(request: AuthenticatedRequest) -> HttpResponse:
     """Share a half-finished document and say what feedback you want."""
@@ -595,7 +663,7 @@ def share_draft(request: AuthenticatedRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         user=request.user,
-        upload_errors=_upload_errors(request),
+        upload_errors=upload_errors(request),
         initial={"community": request.GET.get("community")},
     )
     verdict = None
@@ -633,7 +701,7 @@ def draft_version_create(request: AuthenticatedRequest, pk: int) -> HttpResponse
     post = get_post_for_user(request.user, pk)
     if not post.is_draft or not can_edit_post(request.user, post):
         raise Http404("No such draft.")
-    form = VersionForm(request.POST, request.FILES, upload_errors=_upload_errors(request))
+    form = VersionForm(request.POST, request.FILES, upload_errors=upload_errors(request))
     verdict = None
     if form.is_valid() and not (verdict := _throttle(request, form, "upload")):
         upload = form.cleaned_data["file"]

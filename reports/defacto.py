@@ -4,7 +4,7 @@
   standard since `since`; a former one was the standard from `evidence["standard_since"]`
   until it lost its standing on `since`).
 * Topics whose leader changed, week by week: from the daily snapshots of each tag's rank-1
-  item (kept for STANDARD_SNAPSHOT_DAYS days, so older weeks have none).
+  item (kept for questions.standards.SNAPSHOT_DAYS days, so older weeks have none).
 * Per topic: its standard, for how long it has led, its emerging item, its contenders, and
   how often its lead changed hands in the range; and every change of standing in the range.
 
@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_date
 from django.utils.text import Truncator
 
 from profiles.models import User
+from questions import standards
 from questions.models import Standard, StandingSnapshot
 from reports import charts
 from reports.periods import DateRange, week_label, week_of
@@ -141,7 +141,7 @@ def build(period: DateRange, viewer: User) -> Report:
     report.tables = [_topics(rows, per_tag, titles), events]
     report.notes = [
         f"Standings are recomputed daily; daily leaders are kept for "
-        f"{settings.STANDARD_SNAPSHOT_DAYS} days, so changes of leader before then are not "
+        f"{standards.THRESHOLDS.snapshot_days} days, so changes of leader before then are not "
         "known. Only items outside private communities can become standards.",
     ]
     return report

@@ -27,6 +27,8 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from intranet.lib.dates import format_when
+
 EPOCH = date(1970, 1, 1)
 MAX_DAYS = 5 * 366  # the longest range a report reads: five years
 DEFAULT_MONTHS = 12
@@ -58,7 +60,7 @@ class DateRange:
 
     @property
     def label(self) -> str:
-        return f"{date_format(self.start, 'j M Y')} – {date_format(self.end, 'j M Y')}"
+        return f"{format_when(self.start)} – {format_when(self.end)}"
 
     @property
     def slug(self) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
+from intranet.lib.dates import format_when
 from reports.charts import Chart
 from reports.periods import DateRange
 from reports.tables import DATE, HOURS, INT, PCT, SCORE, Table
@@ -80,5 +80,5 @@ def show(value: object, kind: str) -> str:
     if kind == INT and isinstance(value, int | float):
         return f"{value:,.0f}"
     if kind == DATE and isinstance(value, date):
-        return date_format(value, "j M Y")
+        return format_when(value)
     return str(value)

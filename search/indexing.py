@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task_backends
 
+from intranet.lib.after_commit import AfterCommit
 from intranet.lib.tasks import BackgroundThreadBackend
 from search.backend import get_backend
 from search.documents import (
@@ -24,16 +23,11 @@ from search.documents import (
 
 logger = logging.getLogger(__name__)
 
-_pending = threading.local()
 
-
-def _flush() -> None:
-    keys = sorted(getattr(_pending, "keys", set()))
-    _pending.keys = set()
-    if not keys:
-        return
+def _index(keys: list[str]) -> None:
     from search.tasks import gather_for_indexing, index_documents
 
+    keys = sorted(keys)
     try:
         if isinstance(task_backends["default"], BackgroundThreadBackend):
             gather_for_indexing(keys)
@@ -43,29 +37,20 @@ def _flush() -> None:
         logger.exception("could not enqueue indexing of %d documents", len(keys))
 
 
-@contextmanager
-def paused() -> Iterator[None]:
+# All of a committed transaction's documents go as one task (per thousand); a rolled-back
+# transaction indexes nothing.
+_reindex: AfterCommit[str] = AfterCommit(_index, batch_size=1000, unique=True)
+
+
+def paused() -> AbstractContextManager[None]:
     """Queue no indexing inside the block (bulk loads that rebuild the index afterwards)."""
-    previous = getattr(_pending, "paused", False)
-    _pending.paused = True
-    try:
-        yield
-    finally:
-        _pending.paused = previous
+    return _reindex.paused()
 
 
 def reindex_on_commit(keys: Iterable[str]) -> None:
     """Queue documents for indexing once the current transaction commits (all of a
     transaction's changes go as one task)."""
-    if getattr(_pending, "paused", False):
-        return
-    pending = getattr(_pending, "keys", None)
-    if pending is None:
-        pending = _pending.keys = set()
-    pending.update(keys)
-    # The first callback to run takes every pending key; later ones find nothing. Keys left
-    # by a rolled-back transaction go with the next one: reindexing is idempotent.
-    transaction.on_commit(_flush)
+    _reindex.add(keys)
 
 
 def reindex_posts(*post_ids: int) -> None:

@@ -1,6 +1,8 @@
-"""Markdown for posts and answers: CommonMark, @mentions outside code, sanitized with nh3.
+"""Markdown for posts and answers: CommonMark, @mentions outside code, code blocks highlighted
+with Pygments, sanitized with nh3.
 
-Rendering happens once, when a post is saved; pages show the stored HTML.
+Rendering happens once, when a post is saved; pages show the stored HTML. The preview shown
+while typing goes through the same `render_markdown`.
 """
 
 from __future__ import annotations
@@ -11,15 +13,23 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from pygments import highlight  # type: ignore[import-untyped]
+from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+from pygments.token import STANDARD_TYPES  # type: ignore[import-untyped]
+from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
 # A handle: word characters, dots, pluses and hyphens, not ending in punctuation, so that
 # "thanks @maria." mentions "maria".
 HANDLE_RE = re.compile(r"@([A-Za-z0-9_](?:[A-Za-z0-9_.+-]*[A-Za-z0-9_])?)")
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5",
-    "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
     "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
@@ -32,6 +42,15 @@ ALLOWED_ATTRIBUTES = {
 ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
 ALLOWED_ATTRIBUTE_VALUES = {"th": {"class": ALIGN_CLASSES}, "td": {"class": ALIGN_CLASSES}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# Highlighted code: Pygments' short token classes on spans (colours in static/css/code.css,
+# never a style attribute), and the block's own class on <pre>.
+CODE_BLOCK_CLASS = "highlight"
+TOKEN_CLASSES = {name for name in STANDARD_TYPES.values() if name}
+ALLOWED_CLASSES = {"span": TOKEN_CLASSES, "pre": {CODE_BLOCK_CLASS}}
+# Past this size a block is shown plain: highlighting is a nicety, not worth a slow save.
+MAX_HIGHLIGHT_CHARS = 20_000
+_FORMATTER = HtmlFormatter(nowrap=True)
+LANGUAGE_RE = re.compile(r"[A-Za-z0-9_+#.-]{1,40}")
 
 
 def _mention_rule(state: StateInline, silent: bool) -> bool:
@@ -70,9 +89,48 @@ def _align_by_class(state: StateCore) -> None:
                 token.attrs["class"] = "align-" + style.removeprefix("text-align:")
 
 
+def highlight_code(code: str, language: str) -> str:
+    """`code` as HTML spans coloured for `language`; plain (escaped) text when the language
+    is unknown, missing or the block is too long."""
+    if language and len(code) <= MAX_HIGHLIGHT_CHARS:
+        try:
+            lexer = get_lexer_by_name(language, stripnl=False)
+        except ClassNotFound:
+            pass
+        else:
+            return highlight(code, lexer, _FORMATTER)
+    return escapeHtml(code)
+
+
+def _code_block_html(code: str, language: str) -> str:
+    language_class = f' class="language-{escapeHtml(language)}"' if language else ""
+    return (
+        f'<pre class="{CODE_BLOCK_CLASS}"><code{language_class}>'
+        f"{highlight_code(code, language)}</code></pre>\n"
+    )
+
+
+def _render_fence(
+    self: Any, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    token = tokens[idx]
+    words = token.info.split(maxsplit=1)
+    language = words[0] if words and LANGUAGE_RE.fullmatch(words[0]) else ""
+    return _code_block_html(token.content, language)
+
+
+def _render_code_block(
+    self: Any, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return _code_block_html(tokens[idx].content, "")
+
+
 def _build() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     md.enable(["linkify", "table", "strikethrough"])
+    # Fenced and indented blocks look alike; fenced ones with a known language are coloured.
+    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("code_block", _render_code_block)
     md.inline.ruler.before("emphasis", "mention", _mention_rule)
     md.core.ruler.push("align_by_class", _align_by_class)
     return md
@@ -105,6 +163,7 @@ def sanitize_html(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         tag_attribute_values=ALLOWED_ATTRIBUTE_VALUES,
         url_schemes=URL_SCHEMES,
+        allowed_classes=ALLOWED_CLASSES,
         link_rel="nofollow noopener",
         strip_comments=True,
     )

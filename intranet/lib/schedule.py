@@ -43,6 +43,9 @@ JOBS = (
     # Reports are cached for REPORTS_CACHE_SECONDS (15 minutes by default): rebuilt just
     # before they expire, staff never wait for the default ranges.
     Job("warm_reports", timedelta(minutes=14)),
+    # Webhook retries, and deliveries a stopped worker left pending (the rows are the truth):
+    # at every check.
+    Job("send_webhooks", CHECK_EVERY),
 )
 
 

@@ -40,6 +40,15 @@
     list.setAttribute("aria-label", kind === "mentions" ? "People to mention" : "Tag suggestions");
     list.hidden = true;
     wrap.appendChild(list);
+    // Like the header search: a screen reader hears how many suggestions there are, once,
+    // not the whole list on every key.
+    const status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    wrap.appendChild(status);
+    function announce(text) {
+      if (status.textContent !== text) status.textContent = text;
+    }
     // The ARIA 1.2 combobox pattern: the field keeps focus and points at the highlighted option
     // (aria-activedescendant); arrow keys move, Enter or Tab picks, Escape closes. A textarea
     // cannot take the combobox role, so it stays a textbox with the same list attributes.
@@ -65,6 +74,7 @@
       active = -1;
       setExpanded(false);
       field.removeAttribute("aria-activedescendant");
+      announce("");
     }
 
     function highlight(index) {
@@ -114,6 +124,8 @@
       list.hidden = false;
       setExpanded(true);
       highlight(0);
+      const noun = kind === "mentions" ? ["person", "people"] : ["tag", "tags"];
+      announce(`${items.length} ${items.length === 1 ? noun[0] : noun[1]} suggested, Up and Down to choose, Enter to pick`);
     }
 
     async function lookup() {

@@ -7,41 +7,92 @@
   const search = document.getElementById("header-q");
   const typeahead = document.getElementById("typeahead");
 
-  function suggestionLinks() {
-    return typeahead ? Array.from(typeahead.querySelectorAll("a")) : [];
+  // The header search is a WAI-ARIA combobox: focus stays in the field while ArrowDown and
+  // ArrowUp move aria-activedescendant over the options; Enter opens the active option (or
+  // searches, when none is active); Escape closes the list.
+  function options() {
+    return typeahead ? Array.from(typeahead.querySelectorAll("[role=option]")) : [];
+  }
+
+  function activeOption() {
+    const id = search && search.getAttribute("aria-activedescendant");
+    return id ? document.getElementById(id) : null;
+  }
+
+  function setActive(option) {
+    options().forEach((o) => o.setAttribute("aria-selected", String(o === option)));
+    if (option) {
+      search.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      search.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function syncExpanded() {
+    if (!search) return;
+    const open = options().length > 0 && document.activeElement === search;
+    search.setAttribute("aria-expanded", String(open));
+    if (!open) setActive(null);
   }
 
   function closeSuggestions() {
     if (typeahead) typeahead.innerHTML = "";
+    syncExpanded();
   }
 
   // Say how many suggestions arrived, once, instead of reading the whole list on each key.
   const status = document.getElementById("typeahead-status");
-  if (typeahead && status) {
+  if (search && typeahead) {
+    // A new list starts with no active option: forget the old one before it is replaced.
+    document.addEventListener("htmx:beforeSwap", (event) => {
+      if (event.detail.target === typeahead) setActive(null);
+    });
     document.addEventListener("htmx:afterSettle", (event) => {
       if (event.target !== typeahead && !typeahead.contains(event.target)) return;
-      const count = typeahead.querySelectorAll("li:not(.ta-all) a").length;
+      syncExpanded();
+      if (!status) return;
+      const count = typeahead.querySelectorAll("li:not(.ta-all) [role=option]").length;
       const text = count
         ? `${count} suggestion${count === 1 ? "" : "s"}, press Down to choose`
         : search.value.trim() ? "No suggestions, press Enter to search" : "";
       if (status.textContent !== text) status.textContent = text;
     });
+    search.addEventListener("focus", syncExpanded);
+    // The list is hidden (CSS) while focus is elsewhere; say so, and forget the active option.
+    search.addEventListener("blur", () => {
+      search.setAttribute("aria-expanded", "false");
+      setActive(null);
+    });
+    // A click on an option must not take focus from the field before the link opens.
+    typeahead.addEventListener("mousedown", (event) => event.preventDefault());
+    search.addEventListener("keydown", (event) => {
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      const list = options();
+      const current = list.indexOf(activeOption());
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!list.length) return;
+        event.preventDefault();
+        search.setAttribute("aria-expanded", "true");
+        // Down from the field goes to the first option, Up to the last; past either end
+        // the field itself is active again, so the typed text can be edited.
+        let next;
+        if (event.key === "ArrowDown") next = current + 1 < list.length ? list[current + 1] : null;
+        else next = current < 0 ? list[list.length - 1] : current > 0 ? list[current - 1] : null;
+        setActive(next);
+      } else if (event.key === "Enter" && current >= 0) {
+        event.preventDefault();
+        window.location.assign(list[current].href);
+      } else if (event.key === "Escape" && list.length) {
+        event.preventDefault();
+        event.stopPropagation();
+        closeSuggestions();
+      }
+    });
   }
 
   document.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
-    // Escape closes the header suggestions and brings focus back to the search field.
-    if (typeahead && typeahead.contains(document.activeElement)) {
-      closeSuggestions();
-      search.focus();
-      event.preventDefault();
-      return;
-    }
-    if (event.target === search && suggestionLinks().length) {
-      closeSuggestions();
-      event.preventDefault();
-      return;
-    }
+    if (event.key !== "Escape" || event.defaultPrevented) return;
     // Escape closes the open menu (account or phone navigation) focus is in, or any open one.
     const inside = document.activeElement && document.activeElement.closest("details[open]");
     const menus = header ? Array.from(header.querySelectorAll("details[open]")) : [];
@@ -52,30 +103,6 @@
       event.preventDefault();
     }
   });
-
-  // Arrow keys move between the field and its suggestions; Tab still leaves as usual.
-  if (search && typeahead) {
-    search.addEventListener("keydown", (event) => {
-      const links = suggestionLinks();
-      if (event.key === "ArrowDown" && links.length) {
-        event.preventDefault();
-        links[0].focus();
-      }
-    });
-    typeahead.addEventListener("keydown", (event) => {
-      const links = suggestionLinks();
-      const index = links.indexOf(document.activeElement);
-      if (index < 0) return;
-      if (event.key === "ArrowDown") {
-        event.preventDefault();
-        links[(index + 1) % links.length].focus();
-      } else if (event.key === "ArrowUp") {
-        event.preventDefault();
-        if (index === 0) search.focus();
-        else links[index - 1].focus();
-      }
-    });
-  }
 
   // A menu left open closes when a click lands outside it.
   document.addEventListener("click", (event) => {

@@ -1,6 +1,7 @@
 """axe-core (vendored under tests/browser/vendor/) over every main page state, as an ordinary
 person and as staff, with the @mention, tag and header suggestion lists open and after a
-failed submit: any violation fails, with the rule, the impact and the elements it names."""
+failed submit, in the light and the dark theme: any violation fails, with the rule, the
+impact and the elements it names."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from profiles.actions import set_theme
 from questions import actions
 from reports.catalog import CATALOG
 
@@ -38,10 +40,13 @@ def company(make_user, make_department, make_answer, make_draft, make_community)
     return {"boss": boss, "rita": rita, "question": question, "draft": draft}
 
 
-def _open(chromium: Any, live_server: Any, user: Any, width: int = 1280) -> Any:
+def _open(
+    chromium: Any, live_server: Any, user: Any, width: int = 1280, device: str = "light"
+) -> Any:
+    """A signed-in browser context; `device` is the system's colour scheme it reports."""
     client = Client()
     client.force_login(user)
-    context = chromium.new_context(viewport={"width": width, "height": 900})
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=device)
     context.set_default_timeout(10_000)
     context.add_cookies(
         [
@@ -103,23 +108,40 @@ def _staff_pages() -> list[str]:
     ]
 
 
-def test_every_main_page_has_no_axe_violations(chromium, live_server, company):
+def _dark(company: dict[str, Any]) -> str:
+    """Dark pages both ways they arise: rita follows a dark device, boss chose dark himself
+    on a light one. Returns the scheme rita's device reports."""
+    set_theme(user=company["boss"], theme="dark")
+    return "dark"
+
+
+def _theme_of(page: Any) -> str:
+    """Which palette the page actually painted with (not merely which attribute it has)."""
+    return str(page.evaluate("getComputedStyle(document.documentElement).colorScheme"))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_main_page_has_no_axe_violations(chromium, live_server, company, theme):
+    device = _dark(company) if theme == "dark" else "light"
     found: list[str] = []
     for user, urls in [(company["rita"], _pages(company)), (company["boss"], _staff_pages())]:
-        context = _open(chromium, live_server, user)
+        context = _open(chromium, live_server, user, device=device)
         page = context.new_page()
         for url in urls:
             assert page.goto(live_server.url + url).status == 200, url
-            found += _violations(page, f"{user.username} {url}")
+            assert _theme_of(page) == theme, (user.username, url)
+            found += _violations(page, f"{theme} {user.username} {url}")
         context.close()
     assert not found, "\n".join(found)
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 def test_open_suggestion_lists_and_the_phone_menu_have_no_axe_violations(
-    chromium, live_server, company
+    chromium, live_server, company, theme
 ):
+    device = _dark(company) if theme == "dark" else "light"
     found: list[str] = []
-    context = _open(chromium, live_server, company["rita"])
+    context = _open(chromium, live_server, company["rita"], device=device)
     page = context.new_page()
 
     page.goto(live_server.url + "/ask/")
@@ -141,16 +163,24 @@ def test_open_suggestion_lists_and_the_phone_menu_have_no_axe_violations(
     page.get_by_role("button", name="Ask your question").click()
     page.locator(".field-error").first.wait_for()
     found += _violations(page, "ask rejected")
+
+    page.goto(live_server.url + "/")
+    page.locator("main h1").click()
+    page.keyboard.press("?")
+    page.locator("dialog#shortcuts-help").wait_for()
+    found += _violations(page, "shortcuts help open")
+    assert _theme_of(page) == theme
     context.close()
 
-    context = _open(chromium, live_server, company["boss"], width=390)
+    context = _open(chromium, live_server, company["boss"], width=390, device=device)
     page = context.new_page()
     page.goto(live_server.url + "/")
     page.locator("details.nav-menu > summary").click()
     page.locator("details.user-menu > summary").click()
     found += _violations(page, "phone menus open")
+    assert _theme_of(page) == theme
     context.close()
-    assert not found, "\n".join(found)
+    assert not found, "\n".join([f"{theme} {line}" for line in found])
 
 
 def test_tag_and_mention_suggestions_follow_the_combobox_pattern_by_keyboard(
@@ -197,6 +227,11 @@ def test_tag_and_mention_suggestions_follow_the_combobox_pattern_by_keyboard(
     mentions = page.locator("#" + body.get_attribute("aria-controls"))
     mentions.locator("[role=option]", has_text="Rico Rossi").wait_for()
     assert mentions.get_attribute("aria-label") == "People to mention"
+    # The live region says how many, not who: the names are read as the options are walked.
+    status = body.locator("xpath=..").get_by_role("status")
+    shown = mentions.locator("[role=option]").count()
+    noun = "person" if shown == 1 else "people"
+    assert status.inner_text() == f"{shown} {noun} suggested, Up and Down to choose, Enter to pick"
     body.press("Escape")
     assert mentions.is_hidden()
     assert body.input_value() == "Thanks @ri"  # Escape closes the list and keeps the text

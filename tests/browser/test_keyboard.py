@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from questions import actions
 from questions.feeds import PAGE_SIZE
@@ -106,30 +107,89 @@ def test_escape_closes_the_phone_menu(chromium, live_server, seeded, page_for):
     assert not people.is_visible()
 
 
-def test_header_suggestions_walk_with_arrows_and_close_with_escape(page_for, live_server, seeded):
+def test_header_suggestions_are_a_combobox_walked_by_arrows_and_closed_by_escape(
+    page_for, live_server, seeded
+):
+    page = page_for(seeded["rita"])
+    page.goto(live_server.url + "/")
+    field = page.locator("#header-q")
+    assert field.get_attribute("role") == "combobox"
+    assert field.get_attribute("aria-expanded") == "false"
+    field.press_sequentially("release", delay=20)
+    listbox = page.locator("#" + field.get_attribute("aria-controls"))
+    options = listbox.locator("[role=option]")
+    options.nth(1).wait_for()
+    assert listbox.get_attribute("role") == "listbox"
+    assert listbox.get_attribute("aria-label") == "Search suggestions"
+    assert field.get_attribute("aria-expanded") == "true"
+    assert field.get_attribute("aria-activedescendant") is None
+    assert page.locator("#typeahead").get_attribute("aria-live") is None  # no re-reading
+    # The live region says how many arrived, not the list itself.
+    status = page.get_by_role("status").filter(has_text="press Down to choose")
+    status.wait_for(state="attached")
+    shown = page.locator("#typeahead li:not(.ta-all) [role=option]").count()
+    assert status.inner_text() == f"{shown} suggestions, press Down to choose"
+    assert "Release question" not in status.inner_text()
+
+    def active() -> str | None:
+        """The active option's id, after checking that it alone is selected and that
+        focus never left the field."""
+        assert page.evaluate("document.activeElement.id") == "header-q"
+        current = field.get_attribute("aria-activedescendant")
+        selected = listbox.locator("[role=option][aria-selected=true]")
+        assert selected.count() == (1 if current else 0)
+        if current:
+            assert selected.get_attribute("id") == current
+        return current
+
+    ids = [options.nth(i).get_attribute("id") for i in range(options.count())]
+    field.press("ArrowDown")
+    assert active() == ids[0]
+    field.press("ArrowDown")
+    assert active() == ids[1]
+    field.press("ArrowUp")
+    field.press("ArrowUp")
+    assert active() is None  # back in the field, to edit the text
+    field.press("ArrowUp")
+    assert active() == ids[-1]  # "All results for ..."
+    # More typing brings a new list, which starts again with nothing active.
+    with page.expect_response(lambda response: "/search/suggest/" in response.url):
+        field.press_sequentially(" q", delay=20)
+    expect(field).not_to_have_attribute("aria-activedescendant", re.compile(".*"))
+    assert active() is None
+    options.first.wait_for()
+    field.press("ArrowDown")
+    assert active() == options.first.get_attribute("id")
+    field.press("Escape")
+    assert options.count() == 0
+    assert field.get_attribute("aria-expanded") == "false"
+    assert active() is None
+    assert field.input_value() == "release q"
+
+
+def test_enter_on_the_active_suggestion_opens_it(page_for, live_server, seeded):
+    page = page_for(seeded["rita"])
+    page.goto(live_server.url + "/")
+    field = page.locator("#header-q")
+    field.press_sequentially("number 4", delay=20)
+    option = page.locator("#typeahead [role=option]", has_text="Release question number 4?")
+    option.wait_for()
+    while field.get_attribute("aria-activedescendant") != option.get_attribute("id"):
+        field.press("ArrowDown")
+    with page.expect_navigation():
+        field.press("Enter")
+    assert page.locator("h1").inner_text().endswith("Release question number 4?")
+
+
+def test_enter_without_an_active_suggestion_searches(page_for, live_server, seeded):
     page = page_for(seeded["rita"])
     page.goto(live_server.url + "/")
     field = page.locator("#header-q")
     field.press_sequentially("release", delay=20)
-    links = page.locator("#typeahead a")
-    links.nth(1).wait_for()
-    assert page.locator("#typeahead").get_attribute("aria-live") is None  # no re-reading
-    status = page.get_by_role("status").filter(has_text="press Down to choose")
-    status.wait_for(state="attached")
-    shown = page.locator("#typeahead li:not(.ta-all) a").count()
-    assert status.inner_text() == f"{shown} suggestions, press Down to choose"
-    field.press("ArrowDown")
-    assert page.evaluate("document.activeElement === document.querySelector('#typeahead a')")
-    page.keyboard.press("ArrowDown")
-    assert page.evaluate("document.activeElement === document.querySelectorAll('#typeahead a')[1]")
-    page.keyboard.press("ArrowUp")
-    page.keyboard.press("ArrowUp")
-    assert page.evaluate("document.activeElement.id") == "header-q"
-    field.press("ArrowDown")
-    page.keyboard.press("Escape")
-    assert links.count() == 0
-    assert page.evaluate("document.activeElement.id") == "header-q"
-    assert field.input_value() == "release"
+    page.locator("#typeahead [role=option]").first.wait_for()
+    with page.expect_navigation():
+        field.press("Enter")
+    assert page.url.startswith(live_server.url + "/search/?q=release")
 
 
 def test_like_and_unlike_keep_focus_on_the_button(page_for, live_server, seeded):

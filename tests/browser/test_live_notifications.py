@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from profiles.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from demo.people import DEMO_DOMAIN, DEMO_PASSWORD
 from tests.support.server import running_server
 
 pytestmark = pytest.mark.browser

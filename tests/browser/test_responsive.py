@@ -172,12 +172,18 @@ def test_desktop_shows_the_navigation_without_a_menu(page_for, live_server, comp
         assert nav.get_by_role("link", name=name, exact=True).is_visible(), name
 
 
+@pytest.mark.parametrize("name", [LONG_NAME, "Maximilian Alexander Featherstonehaugh-Smythe"])
 @pytest.mark.parametrize("width", [1041, 1141, 1280, 1366])
-def test_staff_header_with_a_long_name_stays_on_one_row(chromium, live_server, company, width):
-    context = _context(chromium, live_server, company["boss"], width, 900)
+def test_staff_header_with_a_long_name_stays_on_one_row(
+    chromium, live_server, company, make_user, width, name
+):
+    staff = company["boss"]
+    if name != LONG_NAME:
+        staff = make_user("maximilian", display_name=name, is_staff=True)
+    context = _context(chromium, live_server, staff, width, 900)
     page = context.new_page()
     page.goto(live_server.url + "/")
-    _shoot(page, f"{width}-boss-home")
+    _shoot(page, f"{width}-{staff.username}-home")
     header = page.locator(".site-header").bounding_box()
     assert header["height"] <= 72, header
     tops = page.evaluate(
@@ -190,6 +196,17 @@ def test_staff_header_with_a_long_name_stays_on_one_row(chromium, live_server, c
     assert max(tops) - min(tops) <= 6, tops
     if width > 1140:  # narrower windows reach search through the navigation's Search link
         search = page.locator("#header-q").bounding_box()
-        assert search["width"] >= 180, search
+        assert search["width"] >= 240, search  # comfortably wide, not a 150 px sliver
+        # ...wide enough to show its whole placeholder
+        fits = page.evaluate(
+            """() => { const input = document.querySelector('#header-q');
+                const style = getComputedStyle(input);
+                const ctx = document.createElement('canvas').getContext('2d');
+                ctx.font = `${style.fontSize} ${style.fontFamily}`;
+                const room = input.clientWidth - parseFloat(style.paddingLeft)
+                  - parseFloat(style.paddingRight);
+                return ctx.measureText(input.placeholder).width <= room; }"""
+        )
+        assert fits
     assert _overflow(page)["scroll"] <= width
     context.close()

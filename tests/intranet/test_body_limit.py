@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from intranet.lib.bodylimit import BodySizeLimit
+import io
+from typing import Any
+
+import pytest
+
+from intranet.lib.bodylimit import (
+    REFUSED_UPLOADS_KEY,
+    TEXT_BUDGET,
+    BodySizeLimit,
+    MultipartTextOnly,
+    Unsalvageable,
+)
 
 
 async def run(app, headers, chunks):
@@ -60,3 +71,87 @@ async def test_bodies_within_the_limit_pass_untouched():
 
     await run(app, [(b"content-length", b"1000")], [b"x" * 500, b"x" * 500])
     assert b"".join(bodies) == b"x" * 1000
+
+
+def multipart(fields: dict, boundary: str = "BoUnDaRy") -> bytes:
+    from django.test.client import encode_multipart
+
+    return encode_multipart(boundary, fields)
+
+
+class Named(io.BytesIO):
+    name = "plan.pdf"
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 7, 64, 1000, 100_000])
+def test_text_fields_are_kept_and_file_contents_dropped_however_the_body_is_split(chunk_size):
+    from django.http.multipartparser import MultiPartParser
+
+    body = multipart(
+        {
+            "title": "Plan -- BoUnDaRy-ish title",
+            "file": Named(b"\r\n--BoUnDar" + b"x" * 5000),
+            "body": "Line one\r\nLine two ✓",
+        }
+    )
+    reader = MultipartTextOnly(b"BoUnDaRy")
+    for at in range(0, len(body), chunk_size):
+        reader.feed(body[at : at + chunk_size])
+    rebuilt = reader.body()
+    assert reader.dropped == ["file"]
+    assert b"xxxx" not in rebuilt
+    meta = {"CONTENT_TYPE": "multipart/form-data; boundary=BoUnDaRy"}
+    meta["CONTENT_LENGTH"] = str(len(rebuilt))
+    post, files = MultiPartParser(meta, io.BytesIO(rebuilt), [], "utf-8").parse()
+    assert post.dict() == {
+        "title": "Plan -- BoUnDaRy-ish title",
+        "body": "Line one\r\nLine two ✓",
+    }
+    assert not files
+
+
+def test_a_truncated_or_malformed_body_cannot_be_salvaged():
+    body = multipart({"title": "Plan", "file": Named(b"x" * 100)})
+    reader = MultipartTextOnly(b"BoUnDaRy")
+    reader.feed(body[: len(body) // 2])
+    with pytest.raises(Unsalvageable):
+        reader.body()
+    with pytest.raises(Unsalvageable):
+        MultipartTextOnly(b"BoUnDaRy").feed(b"--BoUnDaRyXX")
+
+
+def test_more_text_than_a_form_holds_cannot_be_salvaged():
+    reader = MultipartTextOnly(b"BoUnDaRy")
+    with pytest.raises(Unsalvageable):
+        reader.feed(multipart({"body": "x" * (TEXT_BUDGET + 1)}))
+
+
+async def test_a_form_over_the_limit_reaches_the_app_without_its_file():
+    body = multipart({"title": "Plan", "file": Named(b"x" * 3000)})
+    reached: dict[str, Any] = {}
+
+    async def app(scope, receive, send):
+        message = await receive()
+        reached.update(scope=scope, body=message["body"], more=message["more_body"])
+
+    headers = [
+        (b"content-type", b"multipart/form-data; boundary=BoUnDaRy"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    sent = await run(app, headers, [body[:1500], body[1500:]])
+    assert not sent
+    assert reached["scope"][REFUSED_UPLOADS_KEY] == ("file",)
+    assert b"Plan" in reached["body"] and b"xxx" not in reached["body"]
+    assert reached["more"] is False
+    length = dict(reached["scope"]["headers"])[b"content-length"]
+    assert int(length) == len(reached["body"])
+
+
+async def test_a_form_far_over_the_limit_or_not_multipart_gets_413():
+    async def app(scope, receive, send):
+        raise AssertionError("must not be reached")
+
+    far = [(b"content-type", b"multipart/form-data; boundary=x"), (b"content-length", b"4001")]
+    assert (await run(app, far, []))[0]["status"] == 413
+    plain = [(b"content-type", b"application/json"), (b"content-length", b"1001")]
+    assert (await run(app, plain, [b"x" * 1001]))[0]["status"] == 413

@@ -42,7 +42,7 @@ def test_rolled_back_event_is_never_told(heard) -> None:
     assert heard == []
 
 
-def test_failing_subscriber_does_not_cost_others_their_event(heard, caplog) -> None:
+def test_failing_subscriber_does_not_cost_others_their_event(heard, db, caplog) -> None:
     def broken(event: str, payload: dict[str, Any]) -> None:
         raise ValueError("subscriber bug")
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from profiles.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from demo.people import DEMO_DOMAIN, DEMO_PASSWORD
 from tests.support.server import Browser, Socket, prepare_database, served
 
 pytestmark = pytest.mark.services

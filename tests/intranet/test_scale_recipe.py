@@ -156,7 +156,7 @@ def test_migrate_and_collectstatic_work_on_an_empty_database(tmp_path, empty_dat
             continue  # they run until stopped; their options are checked above
         if args[0] == "seed_demo":
             # About a minute of CPU per configuration; migrate before it is what the recipe
-            # adds, and tests/intranet/test_seed_demo.py seeds a migrated empty database.
+            # adds, and tests/demo/test_seed_demo.py seeds a migrated empty database.
             continue
         done = subprocess.run(
             [sys.executable, "manage.py", *args],

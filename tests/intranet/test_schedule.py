@@ -31,16 +31,17 @@ def test_everything_is_due_the_first_time_and_nothing_right_after(calls, caplog)
     assert schedule.run_due(now) == [job.command for job in schedule.JOBS]
     assert calls == [job.command for job in schedule.JOBS]  # the failure did not stop the rest
     assert "scheduled recompute_expertise failed" in caplog.text
-    assert schedule.run_due(now + timedelta(minutes=5)) == []
+    assert schedule.run_due(now + timedelta(minutes=4)) == []
 
 
 def test_hourly_and_daily_jobs_come_round_at_their_own_pace(calls):
     now = timezone.now()
     schedule.run_due(now)
-    assert schedule.run_due(now + timedelta(minutes=15)) == ["warm_reports"]
+    assert schedule.run_due(now + timedelta(minutes=15)) == ["warm_reports", "send_webhooks"]
     assert schedule.run_due(now + timedelta(hours=1)) == [
         "nudge_waiting_questions",
         "warm_reports",
+        "send_webhooks",
     ]
     assert schedule.run_due(now + timedelta(days=1)) == [
         "nudge_waiting_questions",
@@ -49,6 +50,7 @@ def test_hourly_and_daily_jobs_come_round_at_their_own_pace(calls):
         "refresh_summaries",
         "send_digests",
         "warm_reports",
+        "send_webhooks",
     ]
     assert "send_weekly_summary" in schedule.run_due(now + timedelta(days=7))
 

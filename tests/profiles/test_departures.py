@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
+from intranet.lib.dates import format_when
 from profiles.actions import (
     PersonHasContent,
     ask_for_handover,
@@ -225,7 +226,8 @@ def test_a_leaving_date_shows_on_the_profile_to_everyone(boss, make_user, client
     day = timezone.localdate() + timedelta(days=30)
     set_leaving_date(by=boss, user=ana, leaving_on=day)
     text = client_for(make_user()).get("/people/ana/").content.decode()
-    assert f"Leaving on {day:%A} {day.day} {day:%b}" in text
+    assert f'Leaving on <time datetime="{day.isoformat()}"' in text
+    assert f">{format_when(day)}</time>" in text
     assert "Leaving and departure" not in text  # the staff link is for staff
     assert "Leaving and departure" in client_for(boss).get("/people/ana/").content.decode()
 
@@ -420,8 +422,8 @@ def test_handover_requests_are_a_notification_setting_and_in_the_digest(
 
 
 def test_demo_departures_leave_the_sign_ins_alone_and_run_once(db):
-    from profiles import demo as profiles_demo
-    from profiles.demo_departures import DEPARTED, LEAVING, LEAVING_IN_DAYS, seed_departures
+    from demo import people as profiles_demo
+    from demo.departures import DEPARTED, LEAVING, LEAVING_IN_DAYS, seed_departures
 
     profiles_demo.seed(people=len(profiles_demo.CORE_PEOPLE), progress=lambda n: None)
     assert seed_departures() == {"people departed": 2, "people leaving": 1}

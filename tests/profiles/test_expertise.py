@@ -245,23 +245,6 @@ def test_profile_shows_earned_topics_in_words_and_declared_apart(
     assert "#helm" in text.split("Says they know about")[1]
 
 
-def test_demo_company_has_experts_declared_topics_and_someone_away(db):
-    from profiles.demo_experts import AWAY, next_monday
-    from profiles.models import DeclaredTopic, Profile
-
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out, stderr=io.StringIO())
-    assert "people away" in out.getvalue()
-    ken = Profile.objects.get(user__username=AWAY)
-    assert ken.is_away and ken.away_until == next_monday(timezone.localdate())
-    assert DeclaredTopic.objects.filter(user__username="maria", tag__name="kubernetes").exists()
-    top = Expertise.objects.filter(tag__name="kubernetes").select_related("user")[:3]
-    assert len(top) == 3 and all(e.accepted_answers + e.answer_likes for e in top)
-    rows = Expertise.objects.count()
-    call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
-    assert Expertise.objects.count() == rows
-
-
 def test_profile_edit_declares_topics(make_user, client_for):
     maria = make_user("maria", display_name="Maria Lopez")
     client = client_for(maria)

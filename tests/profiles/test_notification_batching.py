@@ -23,8 +23,21 @@ def sent(monkeypatch):
 
 
 def test_notify_many_reads_preferences_once_and_inserts_once(
-    make_user, make_question, django_assert_num_queries, django_capture_on_commit_callbacks, sent
+    make_user,
+    make_question,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    sent,
+    monkeypatch,
 ):
+    batches: list[list[int]] = []
+    push = events.push_notifications
+
+    def counted(ids: list[int]) -> None:
+        batches.append(ids)
+        push(ids)
+
+    monkeypatch.setattr(events, "push_notifications", counted)
     rita = make_user("rita")
     people = [make_user(f"person{i}") for i in range(10)]
     quiet, gone = people[0], people[1]
@@ -33,7 +46,7 @@ def test_notify_many_reads_preferences_once_and_inserts_once(
     gone.save()
     post = make_question(author=rita)
     with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
         django_assert_num_queries(2),  # preferences, then one INSERT for all rows
     ):
@@ -46,7 +59,7 @@ def test_notify_many_reads_preferences_once_and_inserts_once(
     assert [n.recipient for n in rows] == [quiet, *people[2:]]
     assert all(n.pk for n in rows)
     assert [n.in_app for n in rows] == [False] + [True] * 8
-    assert len(callbacks) == 1  # one push batch for the transaction
+    assert len(batches) == 1  # one push batch for the transaction
     pushed = [message["payload"]["id"] for _, message in sent]
     assert pushed == [n.pk for n in rows[1:]]  # not the one switched off in the app
 

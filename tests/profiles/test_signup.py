@@ -125,12 +125,6 @@ def test_user_added_in_admin_gets_a_profile(db, make_user, client_for):
     assert Profile.objects.filter(user__username="newbie").exists()
 
 
-def test_seed_demo_gives_every_person_a_profile(db):
-    call_command("seed_demo", people=40, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert User.objects.count() == 40
-    assert not User.objects.filter(profile__isnull=True).exists()
-
-
 @pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/"])
 def test_entrance_pages_use_the_site_layout(client, db, path):
     response = client.get(path)

@@ -15,13 +15,13 @@ from questions import actions
 from questions.links import find_item_links
 from questions.models import Answer, Community, ItemLink, Post, Standard, StandingSnapshot
 from questions.standards import Thresholds, reasons, recompute_standards
-from tests.support.standards import download_on, like_at
+from tests.support.standards import download_on, like_at, set_thresholds
 
 
 @pytest.fixture(autouse=True)
-def likes_are_enough(settings):
+def likes_are_enough(monkeypatch):
     """The state machine is exercised with likes; reuse has its own test below."""
-    settings.STANDARD_MIN_REUSE = 0
+    set_thresholds(monkeypatch, min_reuse=0)
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_sustained_leader_is_promoted_held_then_demoted_after_grace(start, crowd
     like_at(start, crowd(1)[0], answer=b)
     for day in range(21):
         run(start, day)
-    # Leading for 20 days is not yet sustained (STANDARD_SUSTAINED_DAYS = 21)...
+    # Leading for 20 days is not yet sustained (SUSTAINED_DAYS = 21)...
     assert status_of("python", answer=a) == "emerging"
     summary = run(start, 21)
     # ...21 days is.
@@ -106,7 +106,7 @@ def test_sustained_leader_is_promoted_held_then_demoted_after_grace(start, crowd
     assert row_for("python", answer=a).evidence["last_led"] == str(
         timezone.localdate(start + timedelta(days=24))
     )
-    summary = run(start, 31)  # seven days without leading (STANDARD_GRACE_DAYS)
+    summary = run(start, 31)  # seven days without leading (GRACE_DAYS)
     former = row_for("python", answer=a)
     assert former.status == "former"
     assert "led for 7 days" in former.evidence["demoted_because"]
@@ -149,8 +149,8 @@ def test_leader_with_too_few_people_never_becomes_standard(start, crowd, make_us
     assert status_of("templates", post=draft) == "standard"
 
 
-def test_support_falling_below_thresholds_demotes_at_once(start, crowd, two_answers, settings):
-    settings.STANDARD_SUSTAINED_DAYS = 2
+def test_support_falling_below_thresholds_demotes_at_once(start, crowd, two_answers, monkeypatch):
+    set_thresholds(monkeypatch, sustained_days=2)
     a, _b = two_answers
     fans = crowd(5)
     for person in fans:
@@ -216,9 +216,9 @@ def test_private_community_items_never_become_standards(
 
 
 def test_community_turning_private_or_item_deleted_removes_it(
-    start, crowd, make_user, make_community, make_question, settings
+    start, crowd, make_user, make_community, make_question, monkeypatch
 ):
-    settings.STANDARD_SUSTAINED_DAYS = 1
+    set_thresholds(monkeypatch, sustained_days=1)
     owner = make_user("owner")
     club = make_community("Guild", owner=owner)
     in_club = make_question(author=owner, title="Guild rules", tags=["guild"], community=club)
@@ -441,9 +441,9 @@ def test_links_count_as_support_from_the_linking_author(
 
 
 def test_likes_alone_never_make_a_standard_until_the_item_is_reused(
-    settings, start, crowd, two_answers
+    monkeypatch, start, crowd, two_answers
 ):
-    settings.STANDARD_MIN_REUSE = 1
+    set_thresholds(monkeypatch, min_reuse=1)
     a, _ = two_answers
     for person in crowd(8):
         like_at(start, person, answer=a)

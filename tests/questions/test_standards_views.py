@@ -14,16 +14,16 @@ from questions import actions
 from questions.models import Community, Standard
 from questions.standards import recompute_standards
 from tests.questions.test_query_counts import MAX_QUERIES, count_queries
-from tests.support.standards import download_on, like_at
+from tests.support.standards import download_on, like_at, set_thresholds
 
 PYTHON = '<a href="/tags/python/#standards">#python</a>'
 
 
 @pytest.fixture
-def world(settings, make_user, make_department, make_community, make_question, make_draft):
+def world(monkeypatch, make_user, make_department, make_community, make_question, make_draft):
     """#python has a de facto standard answer (in an open community); #templates has two
     competing drafts. Leadership is sustained after two days here."""
-    settings.STANDARD_SUSTAINED_DAYS = 2
+    set_thresholds(monkeypatch, sustained_days=2)
     start = timezone.now() + timedelta(minutes=10)
     counter = itertools.count(1)
 

@@ -64,6 +64,7 @@ PERSONAL: set[str] = {
     "home",
     "compose",
     "ask",
+    "markdown_preview",  # renders only the text the person sends
     "share_draft",
     "tag_suggest",
     "standards",
@@ -71,6 +72,7 @@ PERSONAL: set[str] = {
     "people",
     "edit_my_profile",
     "set_my_availability",
+    "set_my_appearance",
     "suggest_people",
     "away_notice",
     "notifications",
@@ -105,6 +107,11 @@ OWNER_ONLY: set[str] = {
     "bookmark_privacy",
     "community_add_member",
     "api_token_revoke",
+    # Webhooks: a community's hooks, for its owners only (staff's are under /staff/).
+    "community_webhooks",
+    "webhook",
+    "webhook_delete",
+    "webhook_send_again",
 }
 
 # The API (/api/v1/) answers for itself, by token or session: 401 problems, not the sign-in
@@ -254,6 +261,34 @@ def _post_fill(label: str, post: Any, *, hidden: bool, slug: bool = False) -> Fi
     return Fill(label, values, hidden)
 
 
+def _webhook_fills(world: World) -> tuple[list[Fill], list[Fill]]:
+    """olga's hook for the private community, with one delivery in its log."""
+    from webhooks.models import Delivery, Webhook
+
+    hook, _ = Webhook.objects.get_or_create(
+        owner=world.olga,
+        community=world.private_community,
+        defaults={
+            "name": "Mergers channel",
+            "url": "https://chat.example.com/hook",
+            "events": ["question.asked"],
+        },
+    )
+    delivery = hook.deliveries.first() or Delivery.objects.create(
+        webhook=hook,
+        event="question.asked",
+        payload={"post_id": world.private_question.pk},
+        status=Delivery.Status.FAILED,
+    )
+    return [Fill("private community's webhook", {"pk": str(hook.pk)}, True)], [
+        Fill(
+            "private community's webhook delivery",
+            {"pk": str(hook.pk), "delivery_pk": str(delivery.pk)},
+            True,
+        )
+    ]
+
+
 def object_fills(world: World) -> dict[str, list[Fill]]:
     """For each route with ids in its URL, the objects of the world to try it with."""
 
@@ -292,6 +327,7 @@ def object_fills(world: World) -> dict[str, list[Fill]]:
     tags = [
         Fill("tag used in the open", {"slug": "release"}, False),
     ]
+    hooks, deliveries = _webhook_fills(world)
     return {
         "post_short": posts(everything),
         "post": posts(everything, slug=True),
@@ -315,6 +351,10 @@ def object_fills(world: World) -> dict[str, list[Fill]]:
         "community": communities,
         "community_membership": communities,
         "community_add_member": communities,
+        "community_webhooks": communities,
+        "webhook": hooks,
+        "webhook_delete": hooks,
+        "webhook_send_again": deliveries,
         "person": people,
         "follow_person": people,
         "tag": tags,

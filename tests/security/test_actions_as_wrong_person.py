@@ -244,6 +244,7 @@ OWN_CALLS: list[tuple[str, Call]] = [
     ("set_preferences", lambda w, a: people.set_preferences(user=a, in_app=set(), email=set())),
     ("mark_notifications_read", lambda w, a: people.mark_notifications_read(user=a)),
     ("set_availability", lambda w, a: people.set_availability(user=a, away_until=None)),
+    ("set_theme", lambda w, a: people.set_theme(user=a, theme="dark")),
     ("set_declared_topics", lambda w, a: people.set_declared_topics(user=a, topics="ghosts")),
 ]
 

@@ -6,6 +6,7 @@ import base64
 import http.cookiejar
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -138,10 +139,23 @@ def served(
         log.close()
 
 
+# The first prepare_database of a test session migrates and seeds here; later ones copy it.
+_seeded: Path | None = None
+
+
 def prepare_database(var_dir: Path) -> None:
-    env = server_env(var_dir)
-    manage("migrate", "--noinput", env=env)
-    manage("seed_demo", "--first-run", env=env)
+    """Migrate and seed the demo company into var_dir, as `make run` does. Seeding takes the
+    best part of a minute, so it happens once per test session: every later server starts
+    from a copy of that first fresh company (database, search index and files)."""
+    global _seeded
+    if _seeded is None:
+        template = var_dir.parent / f"seeded-{var_dir.name}"
+        template.mkdir()
+        env = server_env(template)
+        manage("migrate", "--noinput", env=env)
+        manage("seed_demo", "--first-run", env=env)
+        _seeded = template
+    shutil.copytree(_seeded, var_dir, dirs_exist_ok=True)
 
 
 SESSIONS_SCRIPT = """

@@ -5,9 +5,12 @@ Each goes through the real action and then moves its timestamp, as the demo data
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
+from typing import Any
 
 from profiles.models import User
+from questions import standards
 from questions.actions import record_download, set_like
 from questions.models import Answer, DraftDownload, Like, Post, VersionDownload
 
@@ -23,3 +26,11 @@ def download_on(day: date, user: User, draft: Post) -> None:
     assert record_download(version=draft.current_version, user=user)
     DraftDownload.objects.filter(post=draft, user=user).update(day=day)
     VersionDownload.objects.filter(version__post=draft, user=user).update(day=day)
+
+
+def set_thresholds(monkeypatch: Any, **changes: int) -> None:
+    """Run this test with other de facto standards thresholds (questions.standards), on top
+    of any the test already changed."""
+    monkeypatch.setattr(
+        standards, "THRESHOLDS", dataclasses.replace(standards.THRESHOLDS, **changes)
+    )
