@@ -1,7 +1,7 @@
 """Cached HTML of feed cards and answers.
 
 A card or an answer is rendered once per object, time zone, language and reader's variant
-(own, liked, saved, may accept, may edit: a handful of booleans), and kept in the
+(own, liked, saved, may accept, may edit, and why a card is in one's feed), and kept in the
 "fragments" cache together with a fingerprint of every value it was rendered from, as the
 page read them just now: the object's own fields (counts included), its author and their
 profile, community, file version, tags and badges. A page whose rows give the same
@@ -11,7 +11,7 @@ and the cache never decides what is shown: every page still reads its rows throu
 access helpers (visible_posts, get_post_for_user), and only their HTML comes from the cache.
 
 What differs per request is filled in at markers: the relative time ("3 hours ago", never
-cached), why a card is in one's feed, and the CSRF token of the buttons' forms. The cache
+cached) and the CSRF token of the buttons' forms. The cache
 lives in each process's memory (settings.CACHES["fragments"]); if it fails or is cleared,
 pages are only rendered in full again.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -49,7 +50,7 @@ NOT_FIELDS = frozenset({"liked", "saved", "can_edit", "standard_badges"})
 # a post, and the same in every process. Plain letters and digits: they survive escaping.
 _TOKEN = salted_hmac("outloud.fragments", "marker").hexdigest()[:20]
 CSRF_MARK = f"csrf{_TOKEN}"
-SLOTS = {name: mark_safe(f"<!--{_TOKEN}:{name}-->") for name in ("ago", "reasons")}  # noqa: S308
+SLOTS = {"ago": mark_safe(f"<!--{_TOKEN}:ago-->")}  # noqa: S308
 
 
 def _fields(obj: Model | None) -> tuple[Any, ...]:
@@ -117,9 +118,8 @@ def _render(template: str, **context: Any) -> str:
     return get_template(template).render({**context, "slot": SLOTS, "csrf_token": CSRF_MARK})
 
 
-def _fill(html: str, context: Context, when: Any, reasons: str = "") -> SafeString:
-    ago = conditional_escape(f"{timesince(when)} ago")
-    html = html.replace(SLOTS["ago"], ago).replace(SLOTS["reasons"], reasons)
+def _fill(html: str, context: Context, when: Any) -> SafeString:
+    html = html.replace(SLOTS["ago"], conditional_escape(f"{timesince(when)} ago"))
     return mark_safe(html.replace(CSRF_MARK, str(context.get("csrf_token", ""))))  # noqa: S308
 
 
@@ -128,18 +128,23 @@ def post_card(context: Context, item: Any) -> SafeString:
     post = item.post
     own = post.author_id == context["user"].pk
     liked = item.liked and not own
+    # Why the card is in this reader's feed is part of the variant: few readers' reasons
+    # differ for one post ("Tagged #ops, which you follow"). The key holds a checksum of
+    # them, the fingerprint the reasons themselves.
+    reasons = tuple(item.reasons)
+    checksum = zlib.crc32("\n".join(reasons).encode())
     html = cached_html(
-        f"card:{post.pk}:{int(own)}{int(liked)}",
-        card_fingerprint(post),
+        f"card:{post.pk}:{int(own)}{int(liked)}:{checksum:x}",
+        (card_fingerprint(post), reasons),
         lambda: _render(
-            "questions/partials/post_card_shared.html", post=post, own=own, liked=liked
+            "questions/partials/post_card_shared.html",
+            post=post,
+            own=own,
+            liked=liked,
+            reasons=reasons,
         ),
     )
-    reasons = ""
-    if item.reasons:
-        with context.push(item=item):
-            reasons = get_template("questions/partials/post_reasons.html").template.render(context)  # type: ignore[attr-defined]
-    return _fill(html, context, post.created_at, reasons)
+    return _fill(html, context, post.created_at)
 
 
 def answer(context: Context, answer: Any) -> SafeString:

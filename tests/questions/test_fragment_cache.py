@@ -14,7 +14,7 @@ from django.template.loader import get_template
 from django.test import override_settings
 from django.utils import timezone
 
-from profiles.actions import mark_departed, update_profile
+from profiles.actions import mark_departed, set_follow_person, update_profile
 from questions import actions, feeds, fragments
 from questions.models import Post
 
@@ -315,3 +315,13 @@ def test_the_cached_compose_box_lists_only_the_readers_own_private_communities(
     assert ">Payments</option>" in page(client, "/")
     actions.leave_community(user=reader, community=community)
     assert ">Payments</option>" not in page(client, "/")
+
+
+def test_each_reader_sees_their_own_reasons_on_a_cached_card(scene, make_user, client_for):
+    asker, reader, question, client = scene
+    follower = make_user("follower")
+    set_follow_person(follower=follower, person=asker, following=True)
+    assert "whom you follow" in card(page(client_for(follower), "/?tab=all"), question)
+    assert "whom you follow" not in card(page(client, "/?tab=all"), question)
+    set_follow_person(follower=reader, person=asker, following=True)
+    assert "Asha Asker, whom you follow, posted" in card(page(client, "/?tab=all"), question)
