@@ -20,6 +20,9 @@ if not apps.ready:
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 50)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    # Servers started here speak plain HTTP on loopback: their sockets' Origin is http://
+    # (intranet.lib.origin refuses it when HTTPS says the site is served over TLS).
+    os.environ.setdefault("HTTPS", "0")
     # Required with DEBUG off (links in e-mail); benchmarks send none to real people.
     os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
     django.setup()

@@ -13,8 +13,8 @@ keep-alive HTTP connections, each signed in as a different person, send requests
 back (a closed loop: the next request leaves when the answer to the last one has arrived)
 for `--seconds`, after a `--warmup` that is not counted. The mix (MIX) reads feeds, question
 and tag pages, search and typeahead, and writes status updates mentioning two socket
-holders, answers and likes. Prints requests a second, median and p95 per endpoint, and the
-notifications the sockets received meanwhile (created → received).
+holders, answers and likes. Prints requests a second, errors, median, p95 and p99 per
+endpoint, and the notifications the sockets received meanwhile (created → received).
 
 The rate limits stay on but are set far above this load: each write still counts itself in
 the cache, none is refused. Several workers share sockets' notifications and the cache only
@@ -386,7 +386,9 @@ def rows_of(outcome: Outcome, args: argparse.Namespace, *, config: str) -> list[
     by_endpoint: dict[str, list[Sample]] = defaultdict(list)
     for sample in outcome.samples:
         by_endpoint[sample.endpoint].append(sample)
-    columns = f"{'requests':>9} {'per s':>7} {'errors':>7} {'median ms':>10} {'p95 ms':>8}"
+    columns = (
+        f"{'requests':>9} {'per s':>7} {'errors':>7} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}"
+    )
     print(f"{'endpoint':<28} {columns}")
     rows = []
     for name, samples in [
@@ -399,9 +401,15 @@ def rows_of(outcome: Outcome, args: argparse.Namespace, *, config: str) -> list[
         errors = sum(not s.ok for s in samples)
         rate = len(samples) / outcome.seconds
         median, p95 = statistics.median(timings), percentile(timings, 0.95)
-        print(f"{name:<28} {len(samples):>9,} {rate:>7.1f} {errors:>7} {median:>10.1f} {p95:>8.1f}")
+        p99 = percentile(timings, 0.99)
+        print(
+            f"{name:<28} {len(samples):>9,} {rate:>7.1f} {errors:>7} {median:>10.1f} {p95:>8.1f}"
+            f" {p99:>8.1f}"
+        )
+        # Issue 24's target is judged on the p99 of all requests (at most 500 ms).
         detail = (
             f"{rate:,.1f} requests/s ({len(samples):,} in {outcome.seconds:g} s), {errors} errors"
+            f", p99 {p99:,.0f} ms"
         )
         if name == "all requests":
             detail += (

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -258,6 +258,19 @@ def _answer_form(post: Post, data: Any = None) -> AnswerForm:
 PREVIEW_CHARS = 3_000
 
 
+def _marked(
+    rows: QuerySet[Like] | QuerySet[Bookmark], post: Post, answers: list[Answer]
+) -> set[Post | Answer]:
+    """Which of the post and its answers the reader's likes (or bookmarks) `rows` mark, in
+    one query."""
+    by_answer = {answer.pk: answer for answer in answers}
+    marked: set[Post | Answer] = set()
+    mine = rows.filter(Q(post=post) | Q(answer__in=list(by_answer)))
+    for answer_id in mine.values_list("answer_id", flat=True):
+        marked.add(post if answer_id is None else by_answer[answer_id])
+    return marked
+
+
 def _post_context(
     request: AuthenticatedRequest,
     post: Post,
@@ -266,19 +279,11 @@ def _post_context(
 ) -> dict[str, Any]:
     answer_form = answer_form or _answer_form(post)
     answers = list(feeds.answers_for_page(post))
-    liked = set(
-        Like.objects.filter(user=request.user, answer__in=answers).values_list(
-            "answer_id", flat=True
-        )
-    )
-    saved = set(
-        Bookmark.objects.filter(user=request.user, answer__in=answers).values_list(
-            "answer_id", flat=True
-        )
-    )
+    liked = _marked(Like.objects.filter(user=request.user), post, answers)
+    saved = _marked(Bookmark.objects.filter(user=request.user), post, answers)
     for answer in answers:
-        answer.liked = answer.pk in liked  # type: ignore[attr-defined]
-        answer.saved = answer.pk in saved  # type: ignore[attr-defined]
+        answer.liked = answer in liked  # type: ignore[attr-defined]
+        answer.saved = answer in saved  # type: ignore[attr-defined]
         answer.can_edit = can_edit_answer(request.user, answer)  # type: ignore[attr-defined]
     if post.accepted_answer_id:
         answers.sort(key=lambda a: a.pk != post.accepted_answer_id)
@@ -312,8 +317,8 @@ def _post_context(
         "answers": answers,
         "post_badges": standards.attach_badges(post, answers),
         "answer_form": answer_form,
-        "liked": Like.objects.filter(user=request.user, post=post).exists(),
-        "saved": Bookmark.objects.filter(user=request.user, post=post).exists(),
+        "liked": post in liked,
+        "saved": post in saved,
         "can_edit": can_edit_post(request.user, post),
         "can_accept": can_accept_answer(request.user, post),
     }

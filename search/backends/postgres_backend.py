@@ -96,9 +96,12 @@ ON CONFLICT (key) DO UPDATE SET
 """  # noqa: S608 (constants only; every value is a parameter)
 
 # One statement: the matches (materialised once), the pool ranked (per word: its ts_rank;
-# per side-by-side pair: whether it is there), and the facet counts over every match (the
-# kinds' counts add up to the total). Tags are split in the select list, not by a lateral
-# join: 5 of the 17 ms a common word's 20,000 matches spent counting tags at 100,000 posts.
+# per side-by-side pair: whether it is there) and scored, only the best `limit` of them
+# returned, and the facet counts over every match (the kinds' counts add up to the total).
+# Tags are split in the select list, not by a lateral join: 5 of the 17 ms a common word's
+# 20,000 matches spent counting tags at 100,000 posts. The score is computed here rather
+# than from each row's ranks in Python (see _score): that cost 13 ms of CPU per natural
+# question in the app process.
 _SEARCH = f"""
 WITH matches AS MATERIALIZED (
     SELECT e.id, e.kind, e.community_id, e.tags, e.created, {{strong}} AS strong
@@ -114,25 +117,32 @@ pool AS (
 pooled AS MATERIALIZED (
     SELECT e.key, e.created, e.id, e.document || ''::tsvector AS document
     FROM {TABLE} e JOIN pool USING (id)
+),
+ranked AS MATERIALIZED (
+    SELECT e.key, e.created, e.id, {{ranks}} AS r FROM pooled e
+),
+scored AS (
+    SELECT e.key, e.created, e.id, ({{score}})::float8 AS score FROM ranked e
 )
-SELECT 'hit', e.key, {{ranks}}, extract(epoch FROM e.created), e.id
-FROM pooled e
-UNION ALL SELECT 'kind', kind, ARRAY[count(*)::float8], 0, 0 FROM matches GROUP BY kind
+(SELECT 'hit', e.key, e.score, extract(epoch FROM e.created), e.id
+ FROM scored e ORDER BY e.score DESC, e.created DESC NULLS LAST, e.id DESC LIMIT %s)
+UNION ALL SELECT 'kind', kind, count(*)::float8, 0, 0 FROM matches GROUP BY kind
 UNION ALL
-SELECT 'community', community_id::text, ARRAY[count(*)::float8], 0, 0
+SELECT 'community', community_id::text, count(*)::float8, 0, 0
 FROM matches GROUP BY community_id
 UNION ALL
-SELECT 'tags', tag, ARRAY[count(*)::float8], 0, 0
+SELECT 'tags', tag, count(*)::float8, 0, 0
 FROM (SELECT unnest(string_to_array(matches.tags, ' ')) AS tag FROM matches) AS listed
 WHERE tag <> ''
 GROUP BY tag
 """  # noqa: S608 (constants and our own clauses; every value is a parameter)
 
-# The number of entries, then per word: its lexemes (as tsquery text) and how many entries
-# have it (at most DF_CAP).
+# The number of entries, then per word: its lexemes (as tsquery text), its english lexemes
+# alone (for side by side pairs) and how many entries have it (at most DF_CAP).
 _WORD_STATS = f"""
 SELECT (SELECT count(*) FROM {TABLE}), w.word,
        (to_tsquery('english', w.quoted) || w.tag::tsquery)::text,
+       to_tsquery('english', w.quoted)::text,
        (SELECT count(*) FROM (
            SELECT 1 FROM {TABLE} e
            WHERE e.document @@ (to_tsquery('english', w.quoted) || w.tag::tsquery)
@@ -159,6 +169,7 @@ _PHRASE = "phraseto_tsquery('english', %s)"
 class _Word:
     word: str
     lexemes: str  # tsquery text: the word's english lexemes or its tag lexeme
+    english: str  # tsquery text: its english lexemes alone ("" for a stop word)
     frequency: int  # entries that have it, at most DF_CAP
 
 
@@ -233,20 +244,25 @@ def prefix_query(prefix: str) -> str:
     return " & ".join(f"{_quoted(w)}:*" for w in words_of(prefix)[:SUGGEST_WORDS])
 
 
-def _pair_texts(first: str, second: str) -> list[str]:
-    """to_tsquery text for two words side by side (one stop word between allowed, as
-    PostgreSQL keeps stop words' positions)."""
-    a, b = _quoted(first), _quoted(second)
-    return [f"{a} <-> {b}", f"{a} <2> {b}"]
+def _pair_query(first: _Word, second: _Word) -> str:
+    """tsquery text for two words side by side (one stop word between allowed, as
+    PostgreSQL keeps stop words' positions); "" when either is a stop word to PostgreSQL.
+    Built from the words' lexemes, read once with their statistics: to_tsquery in the
+    statement ran again for every pooled row (it is not immutable)."""
+    if not first.english or not second.english:
+        return ""
+    a, b = f"({first.english})", f"({second.english})"
+    return f"({a} <-> {b}) | ({a} <2> {b})"
 
 
 def _ranking(
-    query: ParsedQuery, words: list[_Word], idf: dict[str, float]
-) -> tuple[str, list[Any], str, list[Any]]:
+    query: ParsedQuery, words: list[_Word], found: dict[str, _Word], idf: dict[str, float]
+) -> tuple[str, list[Any], str, list[Any], str, list[Any]]:
     """The per-row ranking array (per word and phrase: its ts_rank; per adjacent pair: 1 if
-    side by side) and the pool order (the idf of the words in the title and tags)."""
+    side by side), the pool order (the idf of the words in the title and tags) and the
+    score computed from the array (see _score)."""
     if query.is_empty:  # filters only: the newest first
-        return "ARRAY[1.0::float8]", [], "0", []
+        return "ARRAY[1.0::float8]", [], "0", [], "1.0", []
     parts: list[str] = []
     params: list[Any] = []
     for word in words:
@@ -255,11 +271,13 @@ def _ranking(
     for phrase in query.phrases:
         parts.append(f"ts_rank(%s::float4[], e.document, {_PHRASE})")
         params += [RANK_WEIGHTS, " ".join(phrase)]
+    pair_bonus: list[float] = []
     for first, second in query.adjacent:
-        parts.append(
-            "(e.document @@ (to_tsquery('english', %s) || to_tsquery('english', %s)))::int"
-        )
-        params += _pair_texts(first, second)
+        pair = _pair_query(found[first], found[second])
+        if pair:
+            parts.append("(e.document @@ %s::tsquery)::int")
+            params.append(pair)
+            pair_bonus.append(PAIR_BONUS * (idf.get(first, 1.0) + idf.get(second, 1.0)) / 2)
     ranks = "ARRAY[" + ", ".join(f"({p})::float8" for p in parts) + "]"
     strong_parts = ["0"]
     strong_params: list[Any] = []
@@ -269,28 +287,36 @@ def _ranking(
     for phrase in query.phrases:
         strong_parts.append(f"(e.heading @@ {_PHRASE})::int")
         strong_params.append(" ".join(phrase))
-    return ranks, params, "(" + " + ".join(strong_parts) + ")", strong_params
+    weights = [idf[w.word] for w in words] + [1.0] * len(query.phrases)
+    score, score_params = _score(weights, len(words), pair_bonus)
+    return (
+        ranks,
+        params,
+        "(" + " + ".join(strong_parts) + ")",
+        strong_params,
+        score,
+        score_params,
+    )
 
 
-def _relevance(
-    numbers: list[float],
-    weights: list[float],
-    word_count: int,
-    idf: dict[str, float],
-    query: ParsedQuery,
-) -> float:
-    """A pooled row's relevance from its ranking array (see _ranking)."""
-    if query.is_empty:
-        return 1.0
-    terms = numbers[: len(weights)]
-    score = sum(w * r for w, r in zip(weights, terms, strict=True))
+def _score(weights: list[float], word_count: int, pair_bonus: list[float]) -> tuple[str, list[Any]]:
+    """A pooled row's relevance from its ranking array `e.r` (see _ranking): each word's
+    and phrase's ts_rank times its weight (the word's idf), times a bonus for the share of
+    the query's words the row has, plus a bonus per pair of words side by side."""
+    params: list[Any] = []
+    terms = []
+    for number, weight in enumerate(weights, start=1):
+        terms.append(f"%s::float8 * e.r[{number}]")
+        params.append(weight)
+    score = "(" + " + ".join(terms or ["0"]) + ")"
     if word_count:
-        covered = sum(1 for r in terms[:word_count] if r > 0)
-        score *= 1 + COVERAGE_BONUS * covered / word_count
-    for (first, second), present in zip(query.adjacent, numbers[len(weights) :], strict=True):
-        if present:
-            score += PAIR_BONUS * (idf.get(first, 1.0) + idf.get(second, 1.0)) / 2
-    return float(score)
+        covered = " + ".join(f"(e.r[{n}] > 0)::int" for n in range(1, word_count + 1))
+        score += f" * (1 + %s::float8 * ({covered}) / %s::float8)"
+        params += [COVERAGE_BONUS, word_count]
+    for number, bonus in enumerate(pair_bonus, start=len(weights) + 1):
+        score += f" + %s::float8 * e.r[{number}]"
+        params.append(bonus)
+    return score, params
 
 
 def _forget_statistics() -> None:
@@ -357,10 +383,11 @@ class PostgresBackend(SearchBackend):
             quoted = [_quoted(w) for w in missing]
             tags = [_quoted(TAG_MARK + w) for w in missing]
             cursor.execute(_WORD_STATS, [missing, quoted, tags])
-            for entries, word, lexemes, frequency in cursor.fetchall():
+            for entries, word, lexemes, english, frequency in cursor.fetchall():
                 total = int(entries)
                 if word is not None:
-                    known[word] = (now + DF_SECONDS, _Word(word, lexemes, int(frequency)))
+                    found_word = _Word(word, lexemes, english or "", int(frequency))
+                    known[word] = (now + DF_SECONDS, found_word)
             with _stats_lock:
                 _stats.update({w: known[w] for w in missing if w in known})
                 _entries[:] = [(now + DF_SECONDS, total)]
@@ -427,22 +454,29 @@ class PostgresBackend(SearchBackend):
                 rare = []
             excluded = [found[w] for w in query.excluded]
             where, where_params = self._where(query, filters, audience, rare, excluded)
-            ranks, rank_params, strong, strong_params = _ranking(query, words, idf)
-            sql = _SEARCH.format(strong=strong, where=where, ranks=ranks)
-            params = [*strong_params, *where_params, RANK_POOL, *rank_params]
+            ranks, rank_params, strong, strong_params, score, score_params = _ranking(
+                query, words, found, idf
+            )
+            sql = _SEARCH.format(strong=strong, where=where, ranks=ranks, score=score)
+            params = [
+                *strong_params,
+                *where_params,
+                RANK_POOL,
+                *rank_params,
+                *score_params,
+                max(0, limit),
+            ]
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         scored: list[tuple[float, float, int, str]] = []
         facets: dict[str, dict[str, int]] = {"kind": {}, "community": {}, "tags": {}}
-        weights = [idf[w.word] for w in words] + [1.0] * len(query.phrases)
-        for what, value, numbers, created, number in rows:
+        for what, value, number, created, row_id in rows:
             if what == "hit":
-                relevance = _relevance(numbers, weights, len(words), idf, query)
-                scored.append((relevance, created or 0.0, number, value))
+                scored.append((float(number), created or 0.0, row_id, value))
             else:
-                facets[what][value] = int(numbers[0])
+                facets[what][value] = int(number)
         scored.sort(reverse=True)
-        hits = [Candidate(key=key, relevance=r) for r, _, _, key in scored[: max(0, limit)]]
+        hits = [Candidate(key=key, relevance=r) for r, _, _, key in scored]
         total_matches = sum(facets["kind"].values())
         return Candidates(hits=hits, total=total_matches, facets=facets)
 

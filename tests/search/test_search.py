@@ -78,6 +78,31 @@ def test_the_network_boost_is_visible_and_can_be_turned_off(make_user, make_ques
     assert set(titles(without)) == {mine.title, other.title}
 
 
+def test_likes_by_people_followed_count_each_person_once_and_deleted_answers_not_at_all(
+    make_user, make_question, indexed
+):
+    me, asker, friend, other_friend = make_user(), make_user(), make_user(), make_user()
+    for person in (friend, other_friend):
+        set_follow_person(follower=me, person=person, following=True)
+    with indexed():
+        question = make_question(author=asker, title="Rotating the staging certificates")
+        kept = actions.post_answer(post=question, author=asker, body="Use the renewal job.")
+        gone = actions.post_answer(post=question, author=friend, body="Ask the platform team.")
+    actions.set_like(user=friend, post=question, liked=True)
+    actions.set_like(user=friend, answer=kept, liked=True)  # the same person again
+    actions.set_like(user=other_friend, answer=kept, liked=True)
+    for fan in (make_user(), make_user()):
+        actions.set_like(user=fan, answer=gone, liked=True)
+    with indexed():
+        actions.delete_answer(answer=gone, by=friend)
+    reasons = service.search(me, "staging certificates").results[0].reasons
+    assert "liked by 2 people you follow" in reasons
+    assert "3 likes" in reasons  # the question's one and the kept answer's two
+    assert all(
+        "follow" not in r for r in service.search(me, "staging", network=False).results[0].reasons
+    )
+
+
 def test_a_departed_authors_answers_rank_as_before_and_say_former_colleague(
     make_user, make_question, indexed
 ):
@@ -223,9 +248,11 @@ def test_a_page_of_ten_results_costs_a_fixed_number_of_queries(
         for n in range(12):
             question = make_question(author=author, title=f"Deployment checklist part {n}")
             actions.post_answer(post=question, author=viewer, body="Start with staging.")
-    # Seven of our own and one for search by meaning (are the vectors up to date);
-    # PostgreSQL search adds its statements inside a savepoint (four: the words' document
-    # frequencies, unless cached, and the search).
+    set_follow_person(follower=viewer, person=author, following=True)
+    # Six of our own (memberships; peer signals, and the likes of the people followed; the
+    # posts, their tags and their answers) and two for search by meaning (the vectors,
+    # read once per process); PostgreSQL search adds its statements inside a savepoint
+    # (four: the words' document frequencies, unless cached, and the search).
     engine = 4 if settings.SEARCH_BACKEND == "postgres" else 0
     with django_assert_max_num_queries(8 + engine):
         page = service.search(viewer, "deployment checklist")

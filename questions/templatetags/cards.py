@@ -1,0 +1,29 @@
+"""{% post_card item %} and {% answer_card answer %}: cached shared HTML, per-reader parts
+filled in (questions.fragments)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from questions import fragments
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context: template.Context, item: Any) -> SafeString:
+    return fragments.post_card(context, item)
+
+
+@register.simple_tag(takes_context=True)
+def answer_card(context: template.Context, answer: Any) -> SafeString:
+    return fragments.answer(context, answer)
+
+
+@register.simple_tag
+def form_fields(form: Any) -> SafeString:
+    """partials/fields.html for a form; a blank one comes from the fragments cache."""
+    return fragments.form_fields(form)

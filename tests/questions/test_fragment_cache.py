@@ -1,0 +1,326 @@
+"""Cached cards and answers (questions.fragments) never show a stale or private thing.
+
+Each test opens the reader's pages first, so that the cards and answers are in the cache,
+then changes something through an action and opens the pages again."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.template.loader import get_template
+from django.test import override_settings
+from django.utils import timezone
+
+from profiles.actions import mark_departed, set_follow_person, update_profile
+from profiles.models import Profile
+from questions import actions, feeds, fragments
+from questions.models import Post
+
+FEEDS = ["/?tab=all", "/tags/ops/", "/people/asker/"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_fragment_cache():
+    fragments.clear()
+    yield
+    fragments.clear()
+
+
+@pytest.fixture
+def scene(make_user, make_question, client_for):
+    """An asker, a reader who follows nothing, and an open question tagged #ops."""
+    asker = make_user("asker", display_name="Asha Asker")
+    reader = make_user("reader")
+    question = make_question(author=asker, title="How do we rotate the keys?", tags=["ops"])
+    return asker, reader, question, client_for(reader)
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def card(html, post):
+    """The card of `post` on a page, or "" if the page does not show it."""
+    found = re.search(rf'<article class="post-card" id="post-{post.pk}">.*?</article>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def answer_html(html, answer):
+    found = re.search(
+        rf'<article class="card answer[^"]*" id="answer-{answer.pk}">.*?</article>', html, re.S
+    )
+    return found.group(0) if found else ""
+
+
+def like_button(html):
+    """(label, count) of the first like button or static like chip in `html`."""
+    button = re.search(
+        r'aria-pressed="(true|false)".*?<span class="count">(\d+)</span>', html, re.S
+    )
+    if button:
+        return ("Liked" if button.group(1) == "true" else "Like", int(button.group(2)))
+    static = re.search(r'chip-static">♥ (\d+)<', html)
+    assert static, html
+    return ("own", int(static.group(1)))
+
+
+def test_likes_and_unlikes_show_at_once_on_every_card_and_answer(
+    scene, make_user, make_answer, client_for
+):
+    asker, reader, question, client = scene
+    other = make_user("other")
+    answer = make_answer(post=question, author=other)
+    for url in FEEDS:
+        assert like_button(card(page(client, url), question)) == ("Like", 0)
+    assert like_button(answer_html(page(client, question.get_absolute_url()), answer)) == (
+        "Like",
+        0,
+    )
+
+    actions.set_like(user=other, post=question, liked=True)
+    actions.set_like(user=asker, answer=answer, liked=True)
+    for url in FEEDS:
+        assert like_button(card(page(client, url), question)) == ("Like", 1), url
+    assert like_button(answer_html(page(client, question.get_absolute_url()), answer)) == (
+        "Like",
+        1,
+    )
+
+    actions.set_like(user=reader, post=question, liked=True)
+    actions.set_like(user=reader, answer=answer, liked=True)
+    for url in FEEDS:
+        assert like_button(card(page(client, url), question)) == ("Liked", 2), url
+    assert like_button(answer_html(page(client, question.get_absolute_url()), answer)) == (
+        "Liked",
+        2,
+    )
+    # Someone who has not liked it sees the same count on a button that still says Like.
+    third = client_for(make_user("third"))
+    assert like_button(card(page(third, "/?tab=all"), question)) == ("Like", 2)
+
+    actions.set_like(user=reader, post=question, liked=False)
+    actions.set_like(user=reader, answer=answer, liked=False)
+    for url in FEEDS:
+        assert like_button(card(page(client, url), question)) == ("Like", 1), url
+    assert like_button(answer_html(page(client, question.get_absolute_url()), answer)) == (
+        "Like",
+        1,
+    )
+
+
+def test_the_author_sees_a_count_not_a_button_on_the_same_cached_card(scene, client_for):
+    asker, reader, question, client = scene
+    assert like_button(card(page(client, "/?tab=all"), question)) == ("Like", 0)
+    assert like_button(card(page(client_for(asker), "/?tab=all"), question)) == ("own", 0)
+    assert like_button(card(page(client, "/?tab=all"), question)) == ("Like", 0)
+
+
+def test_an_edit_shows_everywhere_at_once(scene, make_user, make_answer):
+    asker, reader, question, client = scene
+    answer = make_answer(post=question, author=make_user("helper"), body="Use the old vault.")
+    for url in FEEDS:
+        assert "rotate the keys" in card(page(client, url), question)
+    assert "old vault" in page(client, question.get_absolute_url())
+
+    actions.edit_post(
+        post=question,
+        editor=asker,
+        title="How do we rotate the signing keys?",
+        body="Asking for **release** builds.",
+        tags="ops, security",
+    )
+    actions.edit_answer(answer=answer, editor=answer.author, body="Use the new vault.")
+    for url in FEEDS:
+        shown = card(page(client, url), question)
+        assert "rotate the signing keys" in shown and "<strong>release</strong>" in shown, url
+        assert "#security" in shown and "edited" in shown, url
+    detail = page(client, Post.objects.get(pk=question.pk).get_absolute_url())
+    assert "new vault" in detail and "old vault" not in detail
+
+
+def test_deleted_posts_and_answers_leave_every_page(scene, make_user, make_answer):
+    asker, reader, question, client = scene
+    answer = make_answer(post=question, author=make_user("helper"), body="Use the old vault.")
+    for url in FEEDS:
+        assert card(page(client, url), question)
+    assert "old vault" in page(client, question.get_absolute_url())
+
+    actions.delete_answer(answer=answer, by=answer.author)
+    assert "old vault" not in page(client, question.get_absolute_url())
+    actions.delete_post(post=question, by=asker)
+    for url in FEEDS:
+        shown = page(client, url)
+        assert not card(shown, question) and "rotate the keys" not in shown, url
+    assert client.get(question.get_absolute_url()).status_code == 404
+
+
+def test_a_community_made_private_hides_its_cached_cards_from_non_members(
+    scene, make_user, make_community, make_question, client_for
+):
+    asker, reader, _, client = scene
+    member = make_user("member")
+    staff = make_user("staffer", is_staff=True)
+    community = make_community("Payments", owner=asker, members=[member])
+    secret = make_question(
+        author=asker, title="Where is the payout ledger?", tags=["ops"], community=community
+    )
+    for viewer in (client, client_for(member)):
+        for url in FEEDS:
+            assert card(page(viewer, url), secret), url
+
+    actions.set_community_visibility(by=staff, community=community, visibility="private")
+    for url in [*FEEDS, "/c/payments/"]:
+        response = client.get(url)
+        assert "payout ledger" not in response.content.decode(), url
+    for url in FEEDS:
+        shown = card(page(client_for(member), url), secret)
+        assert "payout ledger" in shown and "badge-private" in shown, url
+
+
+def test_leaving_a_private_community_hides_its_posts_at_once(
+    scene, make_user, make_community, make_question
+):
+    asker, reader, _, client = scene
+    community = make_community("Payments", owner=asker, private=True, members=[reader])
+    secret = make_question(
+        author=asker, title="Where is the payout ledger?", tags=["ops"], community=community
+    )
+    assert card(page(client, "/?tab=all"), secret)
+    assert "payout ledger" in page(client, secret.get_absolute_url())
+
+    actions.leave_community(user=reader, community=community)
+    for url in FEEDS:
+        assert "payout ledger" not in page(client, url), url
+    assert client.get(secret.get_absolute_url()).status_code == 404
+
+
+def test_departure_and_a_new_name_show_on_cached_cards_and_answers(scene, make_user, make_answer):
+    asker, reader, question, client = scene
+    helper = make_user("helper", display_name="Hal Helper")
+    answer = make_answer(post=question, author=helper)
+    assert "former colleague" not in card(page(client, "/?tab=all"), question)
+    assert "former colleague" not in answer_html(page(client, question.get_absolute_url()), answer)
+
+    staff = make_user("staffer", is_staff=True)
+    mark_departed(by=staff, user=asker)
+    mark_departed(by=staff, user=helper)
+    for url in FEEDS:
+        assert "former colleague" in card(page(client, url), question), url
+    assert "former colleague" in answer_html(page(client, question.get_absolute_url()), answer)
+
+    update_profile(
+        by=staff,
+        profile=helper.profile,
+        display_name="Hal Renamed",
+        title="",
+        department=None,
+        location="",
+    )
+    assert "Hal Renamed" in answer_html(page(client, question.get_absolute_url()), answer)
+
+
+def test_accepting_an_answer_shows_on_the_card_and_the_answer(scene, make_user, make_answer):
+    asker, reader, question, client = scene
+    answer = make_answer(post=question, author=make_user("helper"))
+    assert "✓" not in card(page(client, "/?tab=all"), question)
+    assert "answer-accepted" not in answer_html(page(client, question.get_absolute_url()), answer)
+    actions.accept_answer(post=question, answer=answer, by=asker)
+    assert "1 answer ✓" in card(page(client, "/?tab=all"), question)
+    assert "answer-accepted" in answer_html(page(client, question.get_absolute_url()), answer)
+
+
+def test_cached_html_holds_no_relative_time_and_each_reader_gets_their_own_form_token(
+    scene, client_for, make_user
+):
+    asker, reader, question, client = scene
+    first = card(page(client, "/?tab=all"), question)
+    assert re.search(r'<time datetime="[^"]+" title="[^"]+">[^<]*\d{4}[^<]*</time>', first)
+    held = [value for value in caches["fragments"]._cache.values()]  # type: ignore[attr-defined]
+    assert held, "the card was cached"
+    assert not any(" ago<" in str(value) for value in held)
+    # The token is the page's own, not one cached with the card.
+    tokens = [
+        re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', card(page(c, "/?tab=all"), q))
+        for c, q in ((client, question), (client_for(make_user("third")), question))
+    ]
+    assert len(tokens[0]) == len(tokens[1]) == 1 and tokens[0] != tokens[1]
+    assert fragments.CSRF_MARK not in first and fragments._TOKEN not in first
+
+
+def test_the_time_zone_is_part_of_the_cached_card(scene):
+    asker, reader, question, client = scene
+    Post.objects.filter(pk=question.pk).update(created_at=timezone.now() - timedelta(days=3))
+    utc = card(page(client, "/?tab=all"), question)
+    Profile.objects.filter(user=reader).update(time_zone="Asia/Tokyo")
+    tokyo = card(page(client, "/?tab=all"), question)
+    title = re.compile(r'<time [^>]*title="([^"]+)"')
+    assert (
+        title.findall(utc) and title.findall(tokyo) and title.findall(utc) != title.findall(tokyo)
+    )
+
+
+def test_fields_left_out_of_the_fingerprint_do_not_change_a_card(scene):
+    """UNREAD_FIELDS must really be unread by the cached templates."""
+    asker, reader, question, client = scene
+    template = get_template("questions/partials/post_card_shared.html")
+
+    def render():
+        post = feeds.with_card_data(Post.objects.filter(pk=question.pk)).get()
+        feeds.prefetch_tags([post])
+        return template.render({"post": post, "own": False, "liked": False})
+
+    before = render()
+    Post.objects.filter(pk=question.pk).update(
+        view_count=99, last_activity_at=timezone.now() + timedelta(days=1)
+    )
+    asker.last_login = timezone.now()
+    asker.set_password("another one")
+    asker.save()
+    assert render() == before
+
+
+def test_a_broken_fragment_cache_only_costs_rendering(scene, settings):
+    """A fragments cache that fails (here: Redis on a port nobody listens on) gives the
+    same pages, rendered in full."""
+    asker, reader, question, client = scene
+    tokenless = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    expected = tokenless.sub("", card(page(client, "/?tab=all"), question))
+    broken = {
+        "BACKEND": "intranet.lib.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    with override_settings(CACHES={**settings.CACHES, "fragments": broken}):
+        for url in [*FEEDS, question.get_absolute_url()]:
+            assert "rotate the keys" in page(client, url)
+        assert tokenless.sub("", card(page(client, "/?tab=all"), question)) == expected
+
+
+def test_the_cached_compose_box_lists_only_the_readers_own_private_communities(
+    scene, make_user, make_community, client_for
+):
+    asker, reader, _, client = scene
+    member = make_user("member")
+    community = make_community("Payments", owner=asker, private=True, members=[member])
+    assert ">Payments</option>" in page(client_for(member), "/")
+    assert ">Payments</option>" not in page(client, "/")
+
+    actions.add_member(by=asker, community=community, user=reader)
+    assert ">Payments</option>" in page(client, "/")
+    actions.leave_community(user=reader, community=community)
+    assert ">Payments</option>" not in page(client, "/")
+
+
+def test_each_reader_sees_their_own_reasons_on_a_cached_card(scene, make_user, client_for):
+    asker, reader, question, client = scene
+    follower = make_user("follower")
+    set_follow_person(follower=follower, person=asker, following=True)
+    assert "whom you follow" in card(page(client_for(follower), "/?tab=all"), question)
+    assert "whom you follow" not in card(page(client, "/?tab=all"), question)
+    set_follow_person(follower=reader, person=asker, following=True)
+    assert "Asha Asker, whom you follow, posted" in card(page(client, "/?tab=all"), question)
