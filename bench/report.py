@@ -26,6 +26,12 @@ SECTIONS = {
         "In-process requests through Django's full stack (middleware, session, views, "
         "templates; DEBUG off) after a warm-up, signed in as the person who follows most.",
     ),
+    "api": (
+        "The API's lists and reads",
+        "In-process requests to /api/v1/ through the full stack with a read token of the "
+        "person who follows most, after a warm-up; the site's question page in the same run "
+        "as the baseline.",
+    ),
     "search": (
         "Search",
         "The search page and the header's typeahead through the full stack, with query words "

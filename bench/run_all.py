@@ -50,7 +50,7 @@ CONFIGS = {
     "embedded": "SQLite file, in-memory channel layer and local-memory cache, Whoosh index",
     "scale": "PostgreSQL, Redis (channel layer and cache), PostgreSQL full-text search",
 }
-BENCHMARKS = ("feed", "search", "relevance", "experts", "notify", "throughput", "reports")
+BENCHMARKS = ("feed", "api", "search", "relevance", "experts", "notify", "throughput", "reports")
 # Environment the caller may have set that would change a configuration: each child gets
 # exactly its configuration's.
 CONFIG_VARIABLES = {"DATABASE_URL", "REDIS_URL", "SEARCH_BACKEND", "TASK_BACKEND", "DEBUG"}
@@ -171,6 +171,7 @@ def versions(config: str, redis_url: str) -> str:
 
 def run_child(args: argparse.Namespace) -> int:
     from bench import (
+        api_bench,
         experts_bench,
         feed_bench,
         notify_bench,
@@ -193,6 +194,9 @@ def run_child(args: argparse.Namespace) -> int:
     benchmarks: dict[str, Callable[[], list[Row]]] = {
         "feed": lambda: feed_bench.run(
             parsed(feed_bench.build_parser(), "--requests", plan.page_requests)
+        ),
+        "api": lambda: api_bench.run(
+            parsed(api_bench.build_parser(), "--requests", plan.page_requests)
         ),
         "search": lambda: search_bench.run(
             parsed(

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "search",
     "reports",
     "webhooks",
+    # The API (api/); ninja for its swagger-ui page and files, served from this site.
+    "ninja",
+    "api",
     # Seed data for `make run` and the tests; the product never imports it.
     "demo",
 ]
@@ -407,6 +410,14 @@ RATE_LIMITS = {
     "like": (env_int("RATE_LIMIT_LIKES_PER_MINUTE", 60), 60),
     "upload": (env_int("RATE_LIMIT_UPLOADS_PER_HOUR", 20), 3600),
 }
+
+# --- The API (api/; django-ninja) ------------------------------------------------------
+# Requests per token per minute (intranet.lib.ratelimit, counted per token); writes made
+# through the API also count against the person's site limits above.
+RATE_LIMITS["api"] = (env_int("RATE_LIMIT_API_PER_MINUTE", 300), 60)
+# A request body larger than this is refused (413) before it is read: the biggest text an
+# action accepts is a 20,000-character body.
+API_MAX_BODY = env_int("API_MAX_BODY_KB", 256, minimum=1) * 1024
 
 LOGGING = {
     "version": 1,

@@ -33,5 +33,6 @@ urlpatterns = [
     path("staff/people/", include("profiles.staff_urls")),
     path("admin/", admin.site.urls),
     path("", include("webhooks.urls")),
+    path("", include("api.urls")),
     path("", include("questions.urls")),
 ]

@@ -50,7 +50,12 @@ def page_of(response) -> str:
 
 
 def test_defaults_allow_ten_posts_sixty_likes_a_minute_and_twenty_uploads_an_hour(settings):
-    assert settings.RATE_LIMITS == {"post": (10, 60), "like": (60, 60), "upload": (20, 3600)}
+    assert settings.RATE_LIMITS == {
+        "post": (10, 60),
+        "like": (60, 60),
+        "upload": (20, 3600),
+        "api": (300, 60),  # requests per personal access token (api.auth)
+    }
 
 
 def test_the_limit_counts_per_person_and_action_and_says_when_the_window_ends(

@@ -24,7 +24,9 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from tests.security.conftest import World
+from api.actions import create_token
+from api.models import AccessToken
+from tests.security.conftest import PRIVATE_TAG, World
 
 # Reachable without signing in, and why. (Static files are public too, served by WhiteNoise
 # before any URL is resolved: they are the site's own CSS and JavaScript, never uploads.)
@@ -76,6 +78,7 @@ PERSONAL: set[str] = {
     "notifications",
     "notifications_read",
     "notification_settings",
+    "api_tokens",
     "search",
     "search_suggest",
     "search_similar",
@@ -103,11 +106,21 @@ OWNER_ONLY: set[str] = {
     "answer_delete",
     "bookmark_privacy",
     "community_add_member",
+    "api_token_revoke",
     # Webhooks: a community's hooks, for its owners only (staff's are under /staff/).
     "community_webhooks",
     "webhook",
     "webhook_delete",
     "webhook_send_again",
+}
+
+# The API (/api/v1/) answers for itself, by token or session: 401 problems, not the sign-in
+# page, so its routes have their own battery (tests/security/test_api_access.py) and fills.
+API_PREFIX = "api/"
+# Readable signed out, on purpose: the schema and its docs page describe shapes, no data.
+API_PUBLIC: dict[str, str] = {
+    "api-1:openapi-json": "API clients fetch the schema to generate code before they have a token",
+    "api-1:openapi-view": "the browsable docs of that schema",
 }
 
 
@@ -133,6 +146,24 @@ def probes(world: World) -> dict[str, list[str]]:
         "ask": [f"?community={private_community}"],
         "share_draft": [f"?community={private_community}"],
         "people": ["?topic=release"],
+        "api-1:list_posts": [
+            "",
+            f"?tag={PRIVATE_TAG}",
+            f"?community={world.private_community.slug}",
+            "?author=olga",
+            "?kind=draft",
+        ],
+        "api-1:search": [
+            "?q=merger+timeline",
+            "?q=revenue+plan",
+            "?q=launch+track",
+            "?q=figures",
+            f"?q=merger&community={world.private_community.slug}",
+        ],
+        "api-1:similar": ["?title=merger+timeline", "?title=board+deck"],
+        "api-1:tags": ["", "?q=kak"],
+        "api-1:people": [f"?topic={PRIVATE_TAG}", "?q=o"],
+        "api-1:notifications": ["", "?last_id=0"],
     }
 
 
@@ -156,6 +187,10 @@ class Route:
             elif isinstance(pattern, RegexPattern):
                 names += list(pattern.regex.groupindex)
         return names
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.removeprefix("^").startswith(API_PREFIX)
 
     @property
     def is_staff_only(self) -> bool:
@@ -324,7 +359,48 @@ def object_fills(world: World) -> dict[str, list[Fill]]:
         "follow_person": people,
         "tag": tags,
         "tag_follow": tags,
+        "api_token_revoke": [pk("olga's token", olga_token(world), hidden=False)],
     }
+
+
+def olga_token(world: World) -> AccessToken:
+    """A token of olga's (made once per world) for the token pages' ids."""
+    token = AccessToken.objects.filter(user=world.olga, name="security walk").first()
+    return token or create_token(user=world.olga, name="security walk", scope="read")[0]
+
+
+def api_fills(world: World, route: Route) -> list[Fill] | None:
+    """Every way to fill an API route (None when a parameter is unknown)."""
+    by_param: dict[str, list[tuple[str, str, bool, str]]] = {
+        "post_id": [
+            ("private question", str(world.private_question.pk), True, "olga"),
+            ("public question", str(world.public_question.pk), False, "olga"),
+            ("private draft", str(world.private_draft.pk), True, "olga"),
+            ("public draft", str(world.public_draft.pk), False, "olga"),
+            ("private status", str(world.private_status.pk), True, "olga"),
+        ],
+        "answer_id": [
+            ("private answer", str(world.private_answer.pk), True, "mia"),
+            ("public answer", str(world.public_answer.pk), False, "mia"),
+        ],
+        "version_id": [
+            ("private draft's file", str(world.private_version.pk), True, "olga"),
+            ("public draft's file", str(world.public_version.pk), False, "olga"),
+        ],
+        "username": [
+            ("olga", world.olga.username, False, "olga"),
+            ("dora", world.dora.username, False, "dora"),
+        ],
+        "rest": [("no such endpoint", "v1/no-such-thing", False, "olga")],
+    }
+    if not route.params:
+        return [Fill("own or listing", {}, False)]
+    if len(route.params) != 1 or route.params[0] not in by_param:
+        return None
+    name = route.params[0]
+    return [
+        Fill(label, {name: value}, hidden, owner) for label, value, hidden, owner in by_param[name]
+    ]
 
 
 def staff_fill(world: World, route: Route) -> Fill | None:
@@ -351,6 +427,7 @@ def staff_fill(world: World, route: Route) -> Fill | None:
         "content_type_id": str(ContentType.objects.get_for_model(world.private_question).pk),
         "app_label": "questions",
         "url": "no-such-page/",
+        "pk": str(olga_token(world).pk),
     }
     if any(name not in known for name in route.params):
         return None
@@ -360,6 +437,8 @@ def staff_fill(world: World, route: Route) -> Fill | None:
 def fills_for(world: World, route: Route) -> list[Fill] | None:
     """Every way to fill `route` for the role tests; None when the route is unclassified or
     a parameter cannot be filled."""
+    if route.is_api:
+        return api_fills(world, route)
     if route.key in PUBLIC:
         if any(name not in PUBLIC_PARAMS for name in route.params):
             return None
@@ -376,11 +455,20 @@ def fills_for(world: World, route: Route) -> list[Fill] | None:
 
 
 def routes_with_fills(world: World) -> Iterator[tuple[Route, Fill]]:
-    """Every route with every fill of it (unclassified routes are left to the test that
-    fails on them)."""
+    """Every route of the site with every fill of it (unclassified routes are left to the
+    test that fails on them; the API's routes to api_routes_with_fills)."""
     for route in all_routes():
+        if route.is_api:
+            continue
         for fill in fills_for(world, route) or []:
             yield route, fill
+
+
+def api_routes_with_fills(world: World) -> Iterator[tuple[Route, Fill]]:
+    for route in all_routes():
+        if route.is_api:
+            for fill in api_fills(world, route) or []:
+                yield route, fill
 
 
 def urls(world: World, route: Route, fill: Fill) -> list[str]:
