@@ -125,8 +125,10 @@ class LikeOut(Schema):
 class SearchResultOut(Schema):
     kind: str
     url: str
-    title: str
-    snippet: str
+    title: str  # plain text
+    title_html: str  # escaped HTML, the matched words in <mark> as on the search page
+    snippet: str  # plain text
+    snippet_html: str
     reasons: list[str]
     score: float
     post_id: int | None

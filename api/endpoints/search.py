@@ -3,10 +3,12 @@ tags."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.html import strip_tags
 from ninja import Query, Router
 from pydantic import Field
 from taggit.models import Tag
@@ -69,8 +71,10 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         {
             "kind": r.kind,
             "url": request.build_absolute_uri(r.url),
-            "title": str(r.title),
-            "snippet": str(r.snippet),
+            "title": _plain(r.title),
+            "title_html": str(r.title),
+            "snippet": _plain(r.snippet),
+            "snippet_html": str(r.snippet),
             "reasons": r.reasons,
             "score": r.score,
             "post_id": r.post.pk if r.post is not None else None,
@@ -86,6 +90,11 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         "notice": page.notice,
         "error": page.error,
     }
+
+
+def _plain(highlighted: object) -> str:
+    """The text of a highlighted fragment (the page's <mark>s and entities undone)."""
+    return html.unescape(strip_tags(str(highlighted)))
 
 
 @router.get("/similar", response=list[SimilarOut], summary="Questions like a title")

@@ -44,6 +44,9 @@ def test_search_answers_as_the_search_page_with_reasons_and_pages(
     assert [i["post_id"] for i in body["items"]] == [r.post.pk for r in page.results if r.post]
     assert [i["reasons"] for i in body["items"]] == [r.reasons for r in page.results]
     assert body["next"] is None
+    first = body["items"][0]
+    assert first["title"].startswith("Signing release builds, part") and "<" not in first["title"]
+    assert "<mark>" in first["title_html"] and "<mark>" not in first["snippet"]
     forged = api.get("/search", q="signing", cursor="forged").json()
     assert forged["status"] == 400
     empty = api.get("/search", q="the").json()
