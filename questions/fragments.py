@@ -190,10 +190,12 @@ def form_fingerprint(form: Form) -> tuple[Any, ...]:
     return tuple(state)
 
 
-def form_fields(form: Form) -> SafeString:
-    """partials/fields.html for `form`, cached while it is unbound (a blank compose box)."""
-    if form.is_bound:
-        return mark_safe(get_template("partials/fields.html").render({"form": form}))  # noqa: S308
+def form_fields(form: Form, *, markdown_preview: Any = None) -> SafeString:
+    """partials/fields.html for `form`, cached while it is unbound and shows no preview (a
+    blank compose box)."""
+    if form.is_bound or markdown_preview:
+        context = {"form": form, "markdown_preview": markdown_preview}
+        return mark_safe(get_template("partials/fields.html").render(context))  # noqa: S308
     html = cached_html(
         f"form:{type(form).__qualname__}",
         form_fingerprint(form),

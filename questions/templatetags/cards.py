@@ -23,7 +23,8 @@ def answer_card(context: template.Context, answer: Any) -> SafeString:
     return fragments.answer(context, answer)
 
 
-@register.simple_tag
-def form_fields(form: Any) -> SafeString:
-    """partials/fields.html for a form; a blank one comes from the fragments cache."""
-    return fragments.form_fields(form)
+@register.simple_tag(takes_context=True)
+def form_fields(context: template.Context, form: Any) -> SafeString:
+    """partials/fields.html for a form; a blank one comes from the fragments cache. A
+    Markdown preview on the page is shown under its field (and is never cached)."""
+    return fragments.form_fields(form, markdown_preview=context.get("markdown_preview"))

@@ -20,6 +20,7 @@ from profiles.models import DeclaredTopic, PeopleLog, Profile, User
 from questions import actions as questions
 from questions.models import Answer, Like, Post
 from search import service
+from search.indexing import reindex_people
 
 pytestmark = pytest.mark.django_db
 REASON = "Erasure request ER-2026-17 of 3 Nov"
@@ -118,6 +119,9 @@ def test_anonymised_posts_are_reindexed_under_the_anonymous_name(
 ):
     reader = make_user("reader")
     with django_capture_on_commit_callbacks(execute=True):
+        # Ana joined in the fixture's own (never committed) transaction: index her as the
+        # commit of her sign-up would have.
+        reindex_people(ana.pk)
         make_question(author=ana, title="Signing release builds with cosign")
     assert service.search(reader, "Ana Silva").results  # her person document, and her post
     with django_capture_on_commit_callbacks(execute=True):
