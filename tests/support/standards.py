@@ -10,9 +10,9 @@ from datetime import date, datetime
 from typing import Any
 
 from profiles.models import User
-from questions import standards
 from questions.actions import record_download, set_like
 from questions.models import Answer, DraftDownload, Like, Post, VersionDownload
+from questions.standards import config
 
 
 def like_at(when: datetime, user: User, *, post: Post | None = None, answer: Answer | None = None):
@@ -29,8 +29,7 @@ def download_on(day: date, user: User, draft: Post) -> None:
 
 
 def set_thresholds(monkeypatch: Any, **changes: int) -> None:
-    """Run this test with other de facto standards thresholds (questions.standards), on top
-    of any the test already changed."""
-    monkeypatch.setattr(
-        standards, "THRESHOLDS", dataclasses.replace(standards.THRESHOLDS, **changes)
-    )
+    """Run this test with other de facto standards thresholds, on top of any the test
+    already changed. Replaced where the algorithm reads them (questions.standards.config);
+    `questions.standards.THRESHOLDS` reads the same object."""
+    monkeypatch.setattr(config, "THRESHOLDS", dataclasses.replace(config.THRESHOLDS, **changes))
