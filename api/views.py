@@ -18,13 +18,18 @@ from profiles.staff_views import staff_only
 STAFF_LIST_LIMIT = 200
 
 
+# The session key holding a new token's id and secret between the POST that made it and
+# the one GET that shows it (post-redirect-get: a reload neither makes a second token nor
+# shows the secret again).
+SHOWN_ONCE_SESSION_KEY = "api_new_token"
+
+
 @require_http_methods(["GET", "POST"])
 def my_tokens(request: AuthenticatedRequest) -> HttpResponse:
-    """The person's tokens and a form for a new one; its secret is shown on this one answer
-    only (not stored, not redirected to)."""
+    """The person's tokens and a form for a new one. A new token's secret is kept in the
+    session only until the next GET of this page, which shows it once and forgets it."""
     require_colleague(request.user)
     form = TokenForm(request.POST or None)
-    secret = ""
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -37,16 +42,27 @@ def my_tokens(request: AuthenticatedRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 form.add_error(None, error)
-                status = 400
             else:
-                form = TokenForm()
-        else:
-            status = 400
+                request.session[SHOWN_ONCE_SESSION_KEY] = {"id": token.pk, "secret": secret}
+                return redirect("api_tokens")
+        status = 400
     tokens = AccessToken.objects.filter(user=request.user)
-    context = {"form": form, "tokens": tokens, "secret": secret}
+    context = {"form": form, "tokens": tokens, "secret": _pop_new_secret(request)}
     response = render(request, "api/tokens.html", context, status=status)
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store"  # the secret must not stay in any cache
     return response
+
+
+def _pop_new_secret(request: AuthenticatedRequest) -> str:
+    """The secret of the token just made by this person, once: "" after that, and "" if the
+    token is no longer theirs and live (revoked from another tab in between)."""
+    kept = request.session.pop(SHOWN_ONCE_SESSION_KEY, None)
+    if not isinstance(kept, dict):
+        return ""
+    live = AccessToken.objects.filter(
+        pk=int(kept.get("id") or 0), user_id=request.user.pk, revoked_at__isnull=True
+    ).exists()
+    return str(kept.get("secret", "")) if live else ""
 
 
 @require_POST

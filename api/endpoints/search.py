@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.html import strip_tags
 from ninja import Query, Router
@@ -25,7 +26,8 @@ from api.pagination import (
 from api.problems import BadCursor
 from api.schemas import SearchOut, SimilarOut, Strict, TagPage
 from profiles.models import User
-from questions.permissions import get_community_for_user, visible_tags
+from questions.models import TaggedPost
+from questions.permissions import Viewer, get_community_for_user, seen_through
 from search import service
 from search.query import MAX_QUERY, Filters
 
@@ -141,7 +143,7 @@ def tags(request: HttpRequest, params: Query[TagParams]) -> dict[str, Any]:
         ids = list(names.values_list("pk", flat=True)[start : start + batch])
         if not ids:
             break
-        counted = {t.pk: t for t in visible_tags(user).filter(pk__in=ids)}
+        counted = {t.pk: t for t in tags_with_visible_uses(user, ids)}
         page += [counted[pk] for pk in ids if pk in counted]
         start += batch
     after = None
@@ -150,3 +152,25 @@ def tags(request: HttpRequest, params: Query[TagParams]) -> dict[str, Any]:
         after = encode("tags", page[-1].name, page[-1].pk)
     items = [{"name": t.name, "slug": t.slug, "uses": t.uses} for t in page]
     return {"items": items, "next": after}
+
+
+def tags_with_visible_uses(user: Viewer, ids: list[int]) -> list[Tag]:
+    """The tags of `ids` that questions.permissions.visible_tags lets `user` know, each with
+    `uses` as it counts them: the posts `user` may see that carry it; a tag only on posts
+    they cannot see is left out, a tag on no post at all stays.
+
+    The same rule as visible_tags, counted per tag rather than by one grouped join: PostgreSQL
+    does not carry the tag ids of a grouped join over to the tagged items, so it read all of
+    them (156,000 at 100,000 posts) to count a page's few thousand; a count per tag reads
+    only that tag's items from the (tag, post) index. tests/api/test_reading.py holds both
+    counts equal."""
+    if not user.is_authenticated:
+        return []
+    items = TaggedPost.objects.filter(tag_id=OuterRef("pk")).order_by()
+    seen = items.filter(seen_through("content_object__", user))
+    uses = seen.values("tag_id").annotate(n=Count("pk")).values("n")
+    rows = Tag.objects.filter(pk__in=ids).annotate(
+        uses=Coalesce(Subquery(uses, output_field=IntegerField()), 0), tagged=Exists(items)
+    )
+    # Filtered here, not in SQL: a WHERE on `uses` would run its count a second time.
+    return [tag for tag in rows if tag.uses > 0 or not tag.tagged]

@@ -8,10 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from taggit.models import Tag
 
 from profiles.models import Notification, User
 from questions import actions
 from questions.models import Post, VersionDownload
+from questions.permissions import visible_tags
 from search import service
 from tests.api.conftest import ApiClient
 
@@ -187,3 +190,35 @@ def test_tags_page_by_name_and_hide_a_private_communitys_own(
             break
     assert names == ["a-one", "c-three", "d-four", "e-five"]
     assert "b-hidden" in [t["name"] for t in api_for(member).get("/tags").json()["items"]]
+
+
+def test_tag_uses_are_visible_tags_counts_for_every_kind_of_tag(
+    make_user: Callable[..., User],
+    make_question: Callable[..., Post],
+    make_community: Callable[..., Any],
+    api_for: Callable[..., ApiClient],
+    django_assert_max_num_queries: Callable[..., Any],
+) -> None:
+    """The list counts per tag, visible_tags by one grouped join: both must agree on who
+    sees which tag and how often, for shared, private-only, deleted-only and unused tags."""
+    ann, mem = make_user("ann"), make_user("mem")
+    backroom = make_community("Backroom", owner=mem, private=True)
+    open_room = make_community("Lobby", owner=ann)
+    make_question(author=ann, title="Public one", tags=["shared", "lobby"], community=open_room)
+    make_question(author=ann, title="Public two", tags=["shared"])
+    make_question(author=mem, title="Private one", tags=["shared", "secret"], community=backroom)
+    gone = make_question(author=ann, title="Deleted one", tags=["shared", "gone"])
+    Post.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    Tag.objects.create(name="declared", slug="declared")  # a topic on no post yet
+    for person in (ann, mem, make_user("cyd")):
+        expected = {t.name: t.uses for t in visible_tags(person)}
+        api = api_for(person)
+        # The token, its use, a batch of names, their counts, the end of the names.
+        with django_assert_max_num_queries(5):
+            items = api.get("/tags", limit=100).json()["items"]
+        assert {t["name"]: t["uses"] for t in items} == expected
+        assert [t["name"] for t in items] == sorted(expected)
+    seen_by_ann = {t["name"]: t["uses"] for t in api_for(ann).get("/tags").json()["items"]}
+    assert seen_by_ann == {"declared": 0, "lobby": 1, "shared": 2}
+    seen_by_mem = {t["name"]: t["uses"] for t in api_for(mem).get("/tags").json()["items"]}
+    assert seen_by_mem == {"declared": 0, "lobby": 1, "secret": 1, "shared": 3}

@@ -28,20 +28,65 @@ def test_the_settings_page_shows_a_new_token_once_and_stores_only_its_hash(
 ) -> None:
     ann = make_user("ann")
     client = client_for(ann)
-    response = client.post(
+    created = client.post(
         "/settings/tokens/", {"name": "Release bot", "scope": "write", "expires_on": ""}
     )
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    secret = response.context["secret"]
-    assert secret.startswith("olt_") and secret in response.content.decode()
+    # Post-redirect-get: the answer to the POST carries no secret.
+    assert created.status_code == 302 and created["Location"] == "/settings/tokens/"
+    assert "olt_" not in created.content.decode()
+    shown = client.get("/settings/tokens/")
+    assert shown.status_code == 200
+    assert shown["Cache-Control"] == "no-store"
+    secret = shown.context["secret"]
+    assert secret.startswith("olt_") and secret in shown.content.decode()
     token = AccessToken.objects.get(user=ann)
     assert token.digest == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in {token.name, token.prefix, token.digest}
     assert token.scope == "write" and token.expires_at is None
-    # The page never shows it again, and the token works.
-    assert secret not in client.get("/settings/tokens/").content.decode()
+    # Reloading the page shows it no more, and the session no longer holds it.
+    reloaded = client.get("/settings/tokens/")
+    assert reloaded.status_code == 200 and reloaded.context["secret"] == ""
+    assert secret not in reloaded.content.decode()
+    assert secret not in str(dict(client.session))
+    assert AccessToken.objects.filter(user=ann).count() == 1
     assert ApiClient(secret).get("/posts").status_code == 200
+
+
+def test_following_the_redirect_shows_the_secret_once_and_a_reload_makes_no_second_token(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    ann = make_user("ann")
+    client = client_for(ann)
+    followed = client.post(
+        "/settings/tokens/",
+        {"name": "Nightly export", "scope": "read", "expires_on": ""},
+        follow=True,
+    )
+    assert followed.redirect_chain == [("/settings/tokens/", 302)]
+    secret = followed.context["secret"]
+    assert secret.startswith("olt_") and secret in followed.content.decode()
+    assert followed["Cache-Control"] == "no-store"
+    # What a browser's reload of the page it landed on sends: a GET, not the form again.
+    for _ in range(2):
+        page = client.get("/settings/tokens/").content.decode()
+        assert secret not in page and page.count('<th scope="row">Nightly export') == 1
+    assert AccessToken.objects.filter(user=ann).count() == 1
+
+
+def test_a_new_secret_is_neither_shown_to_another_person_nor_after_revocation(
+    make_user: Callable[..., User], client_for: Callable[[User], Client]
+) -> None:
+    ann = make_user("ann")
+    client = client_for(ann)
+    client.post("/settings/tokens/", {"name": "One", "scope": "read", "expires_on": ""})
+    token = AccessToken.objects.get(user=ann)
+    secret = client.session["api_new_token"]["secret"]
+    assert client_for(make_user("bob")).get("/settings/tokens/").context["secret"] == ""
+    # Revoked (from another tab) before the page was shown: its secret is no use, not shown.
+    client.post(f"/settings/tokens/{token.pk}/revoke/")
+    page = client.get("/settings/tokens/")
+    assert page.context["secret"] == "" and secret not in page.content.decode()
+    assert "api_new_token" not in client.session
 
 
 def test_bad_input_on_the_settings_page_keeps_what_was_typed(
