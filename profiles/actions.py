@@ -205,7 +205,8 @@ def notify_many(
     handover: HandoverRequest | None = None,
 ) -> list[Notification]:
     """notify() for several people at once: one query for their preferences, one insert for
-    all the rows, and one push batch after commit (with the rest of the transaction's).
+    all the rows, and one push batch after commit (with the rest of the transaction's); the
+    recipients' cached bells are forgotten after commit, before the push.
 
     Only people who may see the post (or the answer's post) are notified: nobody about a
     deleted post, only members about a private community's (one more query then), so a
@@ -788,7 +789,7 @@ def delete_person(*, by: User, user: User) -> None:
         check_deletable(by=by, user=user)
         raise
     _reindex_person(pk)
-    events.forget_bells([pk])  # committed above; a reused id must not find this bell
+    events.forget_bells_after_commit([pk])  # a reused id must not find this bell
 
 
 def check_deletable(*, by: User, user: User, log: bool = True) -> None:
