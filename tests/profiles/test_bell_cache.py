@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -224,3 +225,25 @@ def test_a_cache_that_is_down_still_shows_the_right_count(
         assert shown(page) == truth(bob) == 1
         mark_notifications_read(user=bob)
         assert shown(page) == truth(bob) == 0
+
+
+def test_a_count_stored_late_under_the_old_generation_is_never_shown(
+    ann: User, bob: User, bobs_page: Client
+) -> None:
+    # A slow page read the generation, then counted before Ann's follow committed, and
+    # stores its count only after the commit: it lands under the old generation.
+    old_generation = cache.get(events._bell_key(bob.pk))[0]
+    set_follow_person(follower=ann, person=bob, following=True)
+    cache.set(events._bell_key(bob.pk), (old_generation, 0, 0), events.BELL_CACHE_SECONDS)
+    assert shown(bobs_page) == truth(bob) == 1
+
+
+def test_the_live_push_carries_the_count_the_next_page_shows(
+    monkeypatch: pytest.MonkeyPatch, ann: User, bob: User, bobs_page: Client
+) -> None:
+    pushed: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        events, "_send_many", lambda messages: pushed.extend(m["payload"] for _, m in messages)
+    )
+    set_follow_person(follower=ann, person=bob, following=True)
+    assert [p["unread"] for p in pushed] == [shown(bobs_page)] == [truth(bob)]
