@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 
 
@@ -10,12 +9,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"site_name": settings.SITE_NAME, "sso_only": settings.SSO_ONLY}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from profiles.models import Notification
+        from profiles.events import bell
 
-        # One query for the bell: unread count, and the newest id the page already knows
-        # (the socket asks for anything newer when it connects).
-        seen = Notification.objects.filter(recipient=user, in_app=True).seen_by_recipient()
-        stats = seen.aggregate(unread=Count("id", filter=Q(read_at__isnull=True)), last=Max("id"))
-        context["unread_notifications"] = stats["unread"]
-        context["last_notification_id"] = stats["last"] or 0
+        # The bell: unread count, and the newest id the page already knows (the socket asks
+        # for anything newer when it connects); cached per person, exact (profiles.events).
+        state = bell(user.pk)
+        context["unread_notifications"] = state.unread
+        context["last_notification_id"] = state.last_id
     return context

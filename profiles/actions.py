@@ -205,7 +205,8 @@ def notify_many(
     handover: HandoverRequest | None = None,
 ) -> list[Notification]:
     """notify() for several people at once: one query for their preferences, one insert for
-    all the rows, and one push batch after commit (with the rest of the transaction's).
+    all the rows, and one push batch after commit (with the rest of the transaction's); the
+    recipients' cached bells are forgotten after commit, before the push.
 
     Only people who may see the post (or the answer's post) are notified: nobody about a
     deleted post, only members about a private community's (one more query then), so a
@@ -245,6 +246,7 @@ def notify_many(
         ]
     )
     # bulk_create sets the pks on SQLite (3.35+) and PostgreSQL, both of which we support.
+    events.forget_bells_after_commit([row.recipient_id for row in rows if row.in_app])
     events.queue_pushes([row.pk for row in rows if row.in_app])
     return rows
 
@@ -357,6 +359,7 @@ def set_active(*, user: User, active: bool) -> User:
         User.objects.filter(pk=user.pk).update(is_active=active)
         Expertise.objects.filter(user=user).update(former=not active)
         user.is_active = active
+        events.forget_bells_after_commit([user.pk])
         if not active:
             User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
             user.refresh_from_db(fields=["session_generation"])
@@ -710,6 +713,7 @@ def anonymise_person(*, by: User, user: User, reason: str) -> Profile:
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
+    from profiles import events
     from profiles.models import DeclaredTopic
     from questions.models import Post
     from search.indexing import reindex_posts
@@ -750,6 +754,7 @@ def anonymise_person(*, by: User, user: User, reason: str) -> Profile:
     _log(by=by, user=user, action=PeopleLog.Action.ANONYMISED, detail={"reason": reason})
     _reindex_person(user.pk)
     reindex_posts(*Post.objects.filter(author=user).values_list("pk", flat=True))
+    events.forget_bells_after_commit([user.pk])
     return profile
 
 
@@ -771,6 +776,8 @@ def delete_person(*, by: User, user: User) -> None:
     A person with content raises PersonHasContent naming what they have, after logging the
     refused attempt (committed even though the caller sees an error): mark them departed
     instead, or anonymise them."""
+    from profiles import events
+
     check_deletable(by=by, user=user)
     pk = user.pk
     try:
@@ -782,6 +789,7 @@ def delete_person(*, by: User, user: User) -> None:
         check_deletable(by=by, user=user)
         raise
     _reindex_person(pk)
+    events.forget_bells_after_commit([pk])  # a reused id must not find this bell
 
 
 def check_deletable(*, by: User, user: User, log: bool = True) -> None:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from intranet.lib.after_commit import AfterCommit
@@ -197,6 +201,102 @@ def unread_count(user_id: int) -> int:
     )
 
 
+# --- The bell: each person's unread count and newest notification id, cached -------------
+#
+# Every signed-in page shows the bell, so its count is cached per person in the default
+# cache (each process's memory embedded, Redis at scale). It stays exact through a versioned
+# key: a per-person generation token, replaced after commit by every action that may change
+# what the bell shows (a new notification, marking read, a post deleted or hidden, joining
+# or leaving a community, departure). The cached value carries the generation read *before*
+# its query ran, so a page that counted just before a commit stores its count under the old
+# generation, where nobody reads it again: unlike deleting the key after commit, no race can
+# put a stale count back. A generation bump lost to a cache outage is bounded by the TTL,
+# and an outage itself only means misses: the count is computed as before.
+BELL_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Bell:
+    unread: int
+    last_id: int
+
+
+def _bell_generation_key(user_id: int) -> str:
+    return f"bell-generation:{user_id}"
+
+
+def _bell_key(user_id: int) -> str:
+    return f"bell:{user_id}"
+
+
+def bell_uncached(user_id: int) -> Bell:
+    """The bell from the database, in one query: the unread count, and the newest id the page
+    already knows (the socket asks for anything newer when it connects)."""
+    seen = Notification.objects.filter(recipient_id=user_id, in_app=True).seen_by_recipient()
+    stats = seen.aggregate(unread=Count("id", filter=Q(read_at__isnull=True)), last=Max("id"))
+    return Bell(unread=stats["unread"], last_id=stats["last"] or 0)
+
+
+def bell(user_id: int) -> Bell:
+    """The bell for a page: from the cache when its generation is current (one cache round
+    trip, no query), otherwise from the database (and cached for the next page)."""
+    if transaction.get_connection().run_on_commit:
+        # Inside a transaction with work still to publish after commit (a view that marked
+        # read in its own atomic block, say): the cache cannot reflect this transaction's
+        # own writes yet, the database can.
+        return bell_uncached(user_id)
+    generation_key, key = _bell_generation_key(user_id), _bell_key(user_id)
+    found = cache.get_many([generation_key, key])
+    generation, stored = found.get(generation_key), found.get(key)
+    if generation is not None and isinstance(stored, tuple) and stored[0] == generation:
+        return Bell(unread=stored[1], last_id=stored[2])
+    if generation is None:
+        # No generation yet (first page, evicted): start one before counting, so that a bump
+        # from here on replaces it. When the cache is down, add fails and nothing is stored.
+        token = secrets.token_hex(8)
+        generation = token if cache.add(generation_key, token, None) else None
+    fresh = bell_uncached(user_id)
+    if generation is not None:
+        cache.set(key, (generation, fresh.unread, fresh.last_id), BELL_CACHE_SECONDS)
+    return fresh
+
+
+def forget_bells(user_ids: Iterable[int]) -> None:
+    """Give these people a new bell generation now: their next page counts afresh. Call it
+    after commit (forget_bells_after_commit), or a page could cache the old count again."""
+    tokens = {_bell_generation_key(pk): secrets.token_hex(8) for pk in set(user_ids)}
+    if tokens:
+        cache.set_many(tokens, None)
+
+
+def forget_bells_after_commit(user_ids: Iterable[int]) -> None:
+    """forget_bells once the current transaction commits (batched with the others of the
+    same transaction; nothing for a rolled-back one)."""
+    _forgotten_bells.add(user_ids)
+
+
+def forget_bells_about_posts_after_commit(
+    *, post_ids: Iterable[int] = (), community_id: int | None = None
+) -> None:
+    """After commit, forget the bells of everyone notified about these posts (or about any
+    post of this community): for when posts become hidden from, or visible to, some of their
+    recipients. The recipients are read after the commit, in one query."""
+    posts = list(post_ids)
+
+    def forget() -> None:
+        about = Q(post_id__in=posts) if posts else Q(pk__in=[])
+        if community_id is not None:
+            about |= Q(post__community_id=community_id)
+        forget_bells(
+            Notification.objects.filter(about)
+            .values_list("recipient_id", flat=True)
+            .distinct()
+            .iterator()
+        )
+
+    transaction.on_commit(forget)
+
+
 def queue_push(notification_id: int) -> None:
     """Push this notification after the current transaction commits, batched with the others
     of the same transaction (a post mentioning ten people sends once, not ten times)."""
@@ -259,8 +359,10 @@ def push_notifications(ids: list[int]) -> None:
 
 
 def push_unread_count(user_id: int) -> None:
-    """Keep every open tab's bell in step after reading in one of them."""
-    _send(user_group(user_id), {"type": "unread.count", "count": unread_count(user_id)})
+    """Keep every open tab's bell in step after reading in one of them (after commit): the
+    cached bell is forgotten first and the count sent is the one the next page shows."""
+    forget_bells([user_id])
+    _send(user_group(user_id), {"type": "unread.count", "count": bell(user_id).unread})
 
 
 def post_group(post_id: int) -> str:
@@ -287,3 +389,5 @@ def _push_batch(ids: list[int]) -> None:
 
 # One push per 500 notifications of a committed transaction; a rolled-back one pushes nothing.
 _pushes: AfterCommit[int] = AfterCommit(_push_batch, batch_size=500)
+# Bells to forget after the transaction commits (the recipients of its new notifications).
+_forgotten_bells: AfterCommit[int] = AfterCommit(forget_bells, batch_size=500, unique=True)

@@ -311,6 +311,7 @@ def delete_post(*, post: Post, by: User) -> None:
         Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
         _record_moderation(by, post, "Deleted the post (kept for admins).", flag=DELETION)
         reindex_posts(post.pk)
+        events.forget_bells_about_posts_after_commit(post_ids=[post.pk])
 
 
 def post_answer(
@@ -556,6 +557,7 @@ def set_community_visibility(*, by: User, community: Community, visibility: str)
         community.visibility = visibility
         _record_moderation(by, community, f"Made the community {visibility}.")
         reindex_posts(*Post.objects.filter(community=community).values_list("pk", flat=True))
+        events.forget_bells_about_posts_after_commit(community_id=community.pk)
     return community
 
 
@@ -566,6 +568,7 @@ def join_community(*, user: User, community: Community) -> Membership:
     if community.is_private:
         raise ValidationError("This community is private: ask an owner to add you.")
     membership, _ = Membership.objects.get_or_create(community=community, user=user)
+    events.forget_bells_after_commit([user.pk])  # its posts' notifications show again
     return membership
 
 
@@ -583,6 +586,7 @@ def leave_community(*, user: User, community: Community) -> None:
     ):
         raise ValidationError("You are the last owner: make someone else an owner first.")
     membership.delete()
+    events.forget_bells_after_commit([user.pk])  # a private one's notifications now hidden
 
 
 def add_member(*, by: User, community: Community, user: User) -> Membership:
@@ -593,6 +597,7 @@ def add_member(*, by: User, community: Community, user: User) -> Membership:
     if user.is_former:
         raise ValidationError("Former colleagues cannot be added to a community.")
     membership, _ = Membership.objects.get_or_create(community=community, user=user)
+    events.forget_bells_after_commit([user.pk])  # its posts' notifications show again
     return membership
 
 
