@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from bench.feed_bench import (
     TARGET_P95_MS,
+    busiest_subjects,
     count_queries,
     percentile,
     prepare_database,
@@ -42,9 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> list[Row]:
     from django.conf import settings
     from django.db import connection
-    from django.db.models import Count
     from django.test import Client
-    from taggit.models import Tag
 
     from api.actions import create_token
     from profiles.models import User
@@ -52,18 +51,7 @@ def run(args: argparse.Namespace) -> list[Row]:
 
     prepare_database(posts=args.posts, answers=args.answers, people=args.people)
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api": (0, 60)}  # measure, not throttle
-    viewer = (
-        User.objects.annotate(n=Count("following")).filter(n__gt=0).order_by("-n", "pk").first()
-        or User.objects.order_by("pk").first()
-    )
-    question = (
-        Post.objects.filter(kind="question", deleted_at__isnull=True, community__isnull=True)
-        .order_by("-answer_count", "pk")
-        .first()
-    )
-    tag = Tag.objects.annotate(n=Count("questions_taggedpost_items")).order_by("-n").first()
-    if viewer is None or question is None or tag is None:
-        raise SystemExit("the database has no people, questions or tags to measure")
+    viewer, question, tag = busiest_subjects()
     secret = create_token(user=viewer, name="api bench", scope="read")[1]
     api = Client(headers={"Authorization": f"Bearer {secret}"})
     site = Client()

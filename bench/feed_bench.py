@@ -100,17 +100,15 @@ def prepare_database(*, posts: int, answers: int, people: int) -> None:
         seed(posts=posts, answers=answers, people=people, progress=True)
 
 
-def run(args: argparse.Namespace) -> list[Row]:
-    """Seed if needed, time each page, print the table; return the figures."""
-    from django.db import connection
+def busiest_subjects() -> tuple[Any, Any, Any]:
+    """What the page benchmarks measure: the person who follows the most, the open question
+    with the most answers, and the most used tag (its use count as `n`)."""
     from django.db.models import Count
-    from django.test import Client
     from taggit.models import Tag
 
-    from profiles.models import Follow, User
+    from profiles.models import User
     from questions.models import Post
 
-    prepare_database(posts=args.posts, answers=args.answers, people=args.people)
     viewer = (
         User.objects.annotate(n=Count("following")).filter(n__gt=0).order_by("-n", "pk").first()
         or User.objects.order_by("pk").first()
@@ -123,6 +121,19 @@ def run(args: argparse.Namespace) -> list[Row]:
     tag = Tag.objects.annotate(n=Count("questions_taggedpost_items")).order_by("-n").first()
     if viewer is None or question is None or tag is None:
         raise SystemExit("the database has no people, questions or tags to measure")
+    return viewer, question, tag
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    """Seed if needed, time each page, print the table; return the figures."""
+    from django.db import connection
+    from django.test import Client
+
+    from profiles.models import Follow, User
+    from questions.models import Post
+
+    prepare_database(posts=args.posts, answers=args.answers, people=args.people)
+    viewer, question, tag = busiest_subjects()
     client = Client()
     client.force_login(viewer)
     follows = Follow.objects.filter(follower=viewer).count()
