@@ -21,7 +21,8 @@ gap of PHRASE_GAP positions, the answers (english, weight C), another gap, then 
 
 Relevance, computed for a bounded pool of matches: per word, ts_rank over the weighted
 fields (title 1.0, tags 0.4, answers 0.2, body 0.1) times the word's BM25 idf (document
-frequencies counted by the GIN index, at most DF_CAP per word, and cached for a minute),
+frequencies from the planner's statistics for common words, counted by the GIN index, at
+most DF_CAP, for the others; cached for a minute),
 times a bonus for the share of the query's words the document has, plus a bonus for query
 words found side by side. Bounded work: common words (in COMMON_SHARE of the entries or
 more) do not add matches of their own when the query has a rarer word (they still count in
@@ -56,7 +57,7 @@ from search.query import Filters, ParsedQuery, words_of
 logger = logging.getLogger(__name__)
 
 RANK_POOL = 400  # matches ranked per query (a ts_rank per word each)
-DF_CAP = 5000  # documents counted per word for its idf (beyond it, a word is common)
+DF_CAP = 5000  # documents counted per word missing from the statistics, at most
 DF_SECONDS = 60.0  # document frequencies are cached this long per process
 # A word in this share of the entries or more (at least COMMON_MIN, at most DF_CAP) is
 # common: it adds no matches of its own when the query has a rarer word.
@@ -138,16 +139,34 @@ GROUP BY tag
 """  # noqa: S608 (constants and our own clauses; every value is a parameter)
 
 # The number of entries, then per word: its lexemes (as tsquery text), its english lexemes
-# alone (for side by side pairs) and how many entries have it (at most DF_CAP).
+# alone (for side by side pairs) and how many entries have it. A common word's count comes
+# from the planner's statistics of the document column (the share of sampled rows holding
+# each of its most common lexemes, kept by ANALYZE and autovacuum); only a word missing from
+# them (or with a lexeme missing), so rarer than every lexeme listed there, is counted, at
+# most DF_CAP. Counting common
+# words capped every one of them at DF_CAP: all got the same idf, and the "rarest" one that
+# decides the matches was picked at random (a word in 21,700 entries over one in 10,200).
 _WORD_STATS = f"""
-SELECT (SELECT count(*) FROM {TABLE}), w.word,
+WITH entries AS (SELECT count(*) AS n FROM {TABLE}),
+listed AS (
+    SELECT s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS shares
+    FROM pg_stats s
+    WHERE s.schemaname = current_schema() AND s.tablename = '{TABLE}'
+      AND s.attname = 'document'
+)
+SELECT entries.n, w.word,
        (to_tsquery('english', w.quoted) || w.tag::tsquery)::text,
        to_tsquery('english', w.quoted)::text,
-       (SELECT count(*) FROM (
-           SELECT 1 FROM {TABLE} e
-           WHERE e.document @@ (to_tsquery('english', w.quoted) || w.tag::tsquery)
-           LIMIT {DF_CAP}) AS found)
-FROM (SELECT 1) AS one
+       COALESCE(
+           (SELECT CASE WHEN count(*) = count(share) THEN round(min(share) * entries.n) END
+            FROM listed, unnest(tsvector_to_array(to_tsvector('english', w.word))) AS lexeme,
+                 LATERAL (SELECT listed.shares[array_position(listed.lexemes, lexeme)])
+                     AS s (share)),
+           (SELECT count(*) FROM (
+               SELECT 1 FROM {TABLE} e
+               WHERE e.document @@ (to_tsquery('english', w.quoted) || w.tag::tsquery)
+               LIMIT {DF_CAP}) AS found))
+FROM entries
 LEFT JOIN unnest(%s::text[], %s::text[], %s::text[]) AS w (word, quoted, tag) ON true
 """  # noqa: S608 (constants only; every value is a parameter)
 
@@ -170,7 +189,7 @@ class _Word:
     word: str
     lexemes: str  # tsquery text: the word's english lexemes or its tag lexeme
     english: str  # tsquery text: its english lexemes alone ("" for a stop word)
-    frequency: int  # entries that have it, at most DF_CAP
+    frequency: int  # entries that have it (estimated for common words)
 
 
 _stats_lock = threading.Lock()
