@@ -165,8 +165,12 @@ def versions(config: str, redis_url: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0].split()[0]
+        # Its memory decides whether a search reads the index table from its own buffers
+        # or again from the kernel (README, "At scale"): part of what was measured.
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
     server = redis.Redis.from_url(redis_url).info("server")
-    return f"PostgreSQL {postgres}, Redis {server['redis_version']}"
+    return f"PostgreSQL {postgres} (shared_buffers {buffers}), Redis {server['redis_version']}"
 
 
 def run_child(args: argparse.Namespace) -> int:
