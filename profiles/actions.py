@@ -23,17 +23,18 @@ from django.utils import timezone
 from taggit.models import Tag
 
 if TYPE_CHECKING:
-    from questions.models import Answer, Community, Post
+    from questions.models import Community, Post
 
 from intranet.lib import domain_events
 from intranet.lib.access import NotAllowed
 from intranet.lib.dates import validate_time_zone
+from notifications import events
+from notifications.actions import notify, notify_many
+from notifications.models import Notification
 from profiles.models import (
     Department,
     Expertise,
     HandoverRequest,
-    Notification,
-    NotificationPreference,
     PeopleLog,
     Profile,
     User,
@@ -175,150 +176,6 @@ def set_follow_tag(*, follower: User, tag: Tag, following: bool) -> None:
         Follow.objects.filter(follower=follower, tag=tag).delete()
 
 
-def notify(
-    *,
-    recipient: User,
-    actor: User | None,
-    verb: str,
-    post: Post | None = None,
-    answer: Answer | None = None,
-    handover: HandoverRequest | None = None,
-) -> Notification | None:
-    """Record a notification in the caller's transaction and push it after commit.
-
-    Nobody is notified of their own doing, and former colleagues are not notified. To notify
-    several people of one thing, use notify_many (two queries, whatever the number).
-    """
-    created = notify_many(
-        recipients=[recipient], actor=actor, verb=verb, post=post, answer=answer, handover=handover
-    )
-    return created[0] if created else None
-
-
-def notify_many(
-    *,
-    recipients: Iterable[User],
-    actor: User | None,
-    verb: str,
-    post: Post | None = None,
-    answer: Answer | None = None,
-    handover: HandoverRequest | None = None,
-) -> list[Notification]:
-    """notify() for several people at once: one query for their preferences, one insert for
-    all the rows, and one push batch after commit (with the rest of the transaction's); the
-    recipients' cached bells are forgotten after commit, before the push.
-
-    Only people who may see the post (or the answer's post) are notified: nobody about a
-    deleted post, only members about a private community's (one more query then), so a
-    notification never names a post its recipient cannot open. Former colleagues and the
-    actor are not notified.
-
-    Returns the rows created, in the recipients' order (each person once)."""
-    from profiles import events
-
-    people: dict[int, User] = {}
-    for person in recipients:
-        if not person.is_former and (actor is None or person.pk != actor.pk):
-            people.setdefault(person.pk, person)
-    subject = post if post is not None else answer.post if answer is not None else None
-    if subject is not None and people:
-        people = _who_may_see(subject, people)
-    if not people:
-        return []
-    stored = dict(
-        NotificationPreference.objects.filter(user_id__in=people, verb=verb).values_list(
-            "user_id", "in_app"
-        )
-    )
-    default_in_app = _default_preference(verb)[0]
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=person,
-                actor=actor,
-                verb=verb,
-                post=post,
-                answer=answer,
-                handover=handover,
-                in_app=stored.get(pk, default_in_app),
-            )
-            for pk, person in people.items()
-        ]
-    )
-    # bulk_create sets the pks on SQLite (3.35+) and PostgreSQL, both of which we support.
-    events.forget_bells_after_commit([row.recipient_id for row in rows if row.in_app])
-    events.queue_pushes([row.pk for row in rows if row.in_app])
-    return rows
-
-
-def _who_may_see(post: Post, people: dict[int, User]) -> dict[int, User]:
-    """The people (by id) who may see `post`: questions.permissions' rule, for many people
-    in one query at most."""
-    from questions.models import Membership
-
-    if post.deleted_at is not None:
-        return {}
-    if post.community_id is None or not post.community.is_private:  # type: ignore[union-attr]
-        return people
-    members = set(
-        Membership.objects.filter(community_id=post.community_id, user_id__in=people).values_list(
-            "user_id", flat=True
-        )
-    )
-    return {pk: person for pk, person in people.items() if pk in members}
-
-
-def preference(user: User, verb: str) -> tuple[bool, bool]:
-    """(in the app, by e-mail) for one person and verb."""
-    row = NotificationPreference.objects.filter(user=user, verb=verb).first()
-    return (row.in_app, row.email) if row else _default_preference(verb)
-
-
-def _default_preference(verb: str) -> tuple[bool, bool]:
-    return True, verb in NotificationPreference.EMAIL_BY_DEFAULT
-
-
-def preferences(user: User) -> dict[str, tuple[bool, bool]]:
-    """(in the app, by e-mail) for every verb, defaults filled in."""
-    stored = {p.verb: (p.in_app, p.email) for p in user.notification_preferences.all()}
-    return {verb: stored.get(verb, _default_preference(verb)) for verb in Notification.Verb.values}
-
-
-def set_preferences(*, user: User, in_app: set[str], email: set[str]) -> None:
-    """Store the person's choices for every verb (those not named are switched off)."""
-    from profiles.permissions import require_colleague
-
-    require_colleague(user)
-    with transaction.atomic():
-        for verb in Notification.Verb.values:
-            NotificationPreference.objects.update_or_create(
-                user=user, verb=verb, defaults={"in_app": verb in in_app, "email": verb in email}
-            )
-
-
-def stop_mail(*, user: User, mail: str) -> None:
-    """Stop one kind of mail for the person (the unsubscribe link in it): the daily digest
-    (every kind of notification off by e-mail, the app left as it is) or the weekly report.
-    Doing it twice changes nothing."""
-    from profiles.mailing import DIGEST, WEEKLY_SUMMARY
-
-    with transaction.atomic():
-        if mail == DIGEST:
-            for verb, (in_app, _) in preferences(user).items():
-                NotificationPreference.objects.update_or_create(
-                    user=user, verb=verb, defaults={"in_app": in_app, "email": False}
-                )
-        elif mail == WEEKLY_SUMMARY:
-            Profile.objects.filter(user=user).update(weekly_summary_email=False)
-        else:
-            raise ValueError(f"unknown mail {mail!r}")
-
-
-def set_weekly_summary_email(*, user: User, on: bool) -> None:
-    """Staff choose whether the weekly knowledge report comes to them by e-mail."""
-    Profile.objects.filter(user=user).update(weekly_summary_email=on)
-
-
 def set_theme(*, user: User, theme: str) -> None:
     """Choose light or dark pages, or to follow the device (Profile.Theme). Preconditions:
     `user` is a colleague (NotAllowed); `theme` is one of Profile.Theme (ValidationError).
@@ -331,29 +188,11 @@ def set_theme(*, user: User, theme: str) -> None:
     Profile.objects.filter(user=user).update(theme=theme, updated_at=timezone.now())
 
 
-def mark_notifications_read(*, user: User, ids: list[int] | None = None) -> int:
-    """Mark some (or, with ids=None, all) of the user's notifications read; every open tab's
-    bell is updated after commit. Returns how many changed."""
-    from profiles import events
-    from profiles.permissions import require_colleague
-
-    require_colleague(user)
-
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True, in_app=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=ids)
-    changed = unread.update(read_at=timezone.now())
-    if changed:
-        transaction.on_commit(lambda: events.push_unread_count(user.pk))
-    return changed
-
-
 def set_active(*, user: User, active: bool) -> User:
     """Let a person sign in, or stop them. Stopping ends every session they have (a new
     session generation: the cookies they had never authenticate again, even after they
     are let back in, who then sign in anew) and closes their open sockets (after commit),
     since a socket keeps the identity it had when it connected."""
-    from profiles import events
 
     if user.is_active != active:
         User.objects.filter(pk=user.pk).update(is_active=active)
@@ -713,7 +552,6 @@ def anonymise_person(*, by: User, user: User, reason: str) -> Profile:
     from allauth.account.models import EmailAddress
     from allauth.socialaccount.models import SocialAccount
 
-    from profiles import events
     from profiles.models import DeclaredTopic
     from questions.models import Post
     from search.indexing import reindex_posts
@@ -776,7 +614,6 @@ def delete_person(*, by: User, user: User) -> None:
     A person with content raises PersonHasContent naming what they have, after logging the
     refused attempt (committed even though the caller sees an error): mark them departed
     instead, or anonymise them."""
-    from profiles import events
 
     check_deletable(by=by, user=user)
     pk = user.pk
