@@ -660,7 +660,7 @@ class Bench:
     async def last_notification_id(self) -> int:
         from asgiref.sync import sync_to_async
 
-        from profiles.models import Notification
+        from notifications.models import Notification
 
         return await sync_to_async(
             lambda: Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
@@ -669,7 +669,7 @@ class Bench:
     async def rows_after(self, first: int) -> list[tuple[int, int, int]]:
         from asgiref.sync import sync_to_async
 
-        from profiles.models import Notification
+        from notifications.models import Notification
 
         return await sync_to_async(
             lambda: list(

@@ -289,7 +289,7 @@ def run(args: argparse.Namespace) -> list[Row]:
     from django.conf import settings
 
     from bench.notify_bench import database_env, scratch_var_dir, signed_in_session
-    from profiles.models import Notification
+    from notifications.models import Notification
 
     if args.workers > 1 and not settings.REDIS_URL:
         raise SystemExit("several workers share sockets and the cache only through REDIS_URL")

@@ -32,8 +32,9 @@ from demo.datafiles import read, records
 from demo.drafts import DRAFTS
 from demo.people import CORE_PEOPLE, DEMO_DOMAIN
 from intranet.lib.tasks import wait_for_tasks
+from notifications.models import Notification
 from profiles.actions import set_follow_person, set_follow_tag
-from profiles.models import Notification, User
+from profiles.models import User
 from questions.actions import (
     accept_answer,
     add_member,

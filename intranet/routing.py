@@ -1,5 +1,5 @@
 """Websocket routes of every app, gathered for the ASGI application."""
 
-from profiles.routing import websocket_urlpatterns as profiles_websockets
+from notifications.routing import websocket_urlpatterns as notifications_websockets
 
-websocket_urlpatterns = [*profiles_websockets]
+websocket_urlpatterns = [*notifications_websockets]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "profiles",
+    "notifications",
     "questions",
     "search",
     "reports",

@@ -34,9 +34,10 @@ from intranet.lib import domain_events
 from intranet.lib.access import NotAllowed, NotVisible
 from intranet.lib.audit import DELETION, record_staff_change
 from intranet.lib.markdown import find_mentions, render_markdown
-from profiles import events
-from profiles.actions import notify, notify_many
-from profiles.models import Notification, User, current_q
+from notifications import events
+from notifications.actions import notify, notify_many
+from notifications.models import Notification
+from profiles.models import User, current_q
 from profiles.permissions import require_colleague
 from questions.files import FILE_TYPES, file_type_for, human_size, max_upload_bytes, safe_filename
 from questions.links import record_item_links

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class QuestionsConfig(AppConfig):
     name = "questions"
     verbose_name = "Questions and answers"
+
+    def ready(self) -> None:
+        # Notifications sit below questions: they learn who may see a post from here.
+        from notifications.posts import register_post_access
+        from questions.permissions import NotificationPostAccess
+
+        register_post_access(NotificationPostAccess())

@@ -6,10 +6,10 @@ so a private community cannot leak by one path. Hidden things are 404, never 403
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from taggit.models import Tag
 
@@ -52,6 +52,57 @@ def seen_through(path: str, user: Viewer) -> Q:
         | Q(**{f"{path}community__visibility": Community.Visibility.OPEN})
         | Q(**{f"{path}community_id__in": member_community_ids(user)})
     )
+
+
+def seen_through_by(path: str, person: str) -> Q:
+    """seen_through's condition for rows that name their own viewer: the post reached
+    through `path` as seen by the person whose id is in column `person` of the same row (a
+    notification's recipient), so that rows for many people are filtered in one query."""
+    member = Exists(
+        Membership.objects.filter(
+            community_id=OuterRef(f"{path}community_id"), user_id=OuterRef(person)
+        )
+    )
+    return Q(**{f"{path}deleted_at__isnull": True}) & (
+        Q(**{f"{path}community__isnull": True})
+        | Q(**{f"{path}community__visibility": Community.Visibility.OPEN})
+        | Q(member)
+    )
+
+
+def who_may_see_post(post: Post, people: Collection[int]) -> set[int]:
+    """Those of `people` (ids) who may see `post` (can_view_post for many people): nobody for
+    a deleted post; no query outside a private community, one inside."""
+    if post.deleted_at is not None:
+        return set()
+    if post.community_id is None or not post.community.is_private:  # type: ignore[union-attr]
+        return set(people)
+    return set(
+        Membership.objects.filter(community_id=post.community_id, user_id__in=people).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def may_view_post_by_ids(user_id: int, post_id: int) -> bool:
+    """can_view_post for an active person and a post known by their ids (a socket's)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    post = Post.objects.select_related("community").filter(pk=post_id).first()
+    return user is not None and post is not None and can_view_post(user, post)
+
+
+class NotificationPostAccess:
+    """This module's rule as notifications ask for it (notifications.posts.PostAccess;
+    registered in QuestionsConfig.ready())."""
+
+    def seen_through_by(self, *, post: str, person: str) -> Q:
+        return seen_through_by(post, person)
+
+    def who_may_see(self, post: Post, people: Collection[int]) -> set[int]:
+        return who_may_see_post(post, people)
+
+    def may_view(self, user_id: int, post_id: int) -> bool:
+        return may_view_post_by_ids(user_id, post_id)
 
 
 def visible_tags(user: Viewer) -> QuerySet[Tag]:

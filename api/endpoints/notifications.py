@@ -14,10 +14,10 @@ from pydantic import Field
 from api.auth import caller
 from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
 from api.schemas import NotificationPage, ReadIn, ReadOut, Strict
-from profiles import events
-from profiles.actions import mark_notifications_read
-from profiles.consumers import CATCH_UP_LIMIT
-from profiles.models import Notification
+from notifications import events
+from notifications.actions import mark_notifications_read
+from notifications.consumers import CATCH_UP_LIMIT
+from notifications.models import Notification
 
 router = Router(tags=["notifications"])
 

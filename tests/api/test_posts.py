@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from profiles.models import Notification, User
+from notifications.models import Notification
+from profiles.models import User
 from questions.models import Answer, Community, Like, Post
 from tests.api.conftest import ApiClient
 

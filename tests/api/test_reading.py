@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 from taggit.models import Tag
 
-from profiles.models import Notification, User
+from notifications.models import Notification
+from profiles.models import User
 from questions import actions
 from questions.models import Post, VersionDownload
 from questions.permissions import visible_tags

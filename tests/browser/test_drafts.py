@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from profiles.models import Notification
+from notifications.models import Notification
 from questions.models import DraftVersion, Post
 from tests.browser.actions import mention_via_autocomplete
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from demo.experts import AWAY, next_monday
 from demo.people import CORE_PEOPLE, DEMO_DOMAIN, DEMO_PASSWORD
-from profiles.models import DeclaredTopic, Department, Expertise, Notification, Profile, User
+from notifications.models import Notification
+from profiles.models import DeclaredTopic, Department, Expertise, Profile, User
 from questions.models import Answer, Community, Post, PostView, TaggedPost
 from questions.permissions import visible_posts
 from reports.catalog import BY_SLUG

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from intranet.lib.dates import format_when
+from notifications.events import notification_text, notification_url
+from notifications.models import Notification
 from profiles.actions import (
     PersonHasContent,
     ask_for_handover,
@@ -22,8 +24,7 @@ from profiles.actions import (
     mark_returned,
     set_leaving_date,
 )
-from profiles.events import notification_text, notification_url
-from profiles.models import HandoverRequest, Notification, PeopleLog, Profile, User
+from profiles.models import HandoverRequest, PeopleLog, Profile, User
 from profiles.permissions import can_edit_profile
 from questions import actions as questions
 from questions.models import Answer, DraftDownload, DraftVersion, Like, Post, VersionDownload
@@ -177,7 +178,7 @@ def test_marking_departed_reindexes_their_person_document(boss, make_user, monke
 
 @pytest.mark.django_db(transaction=True)
 async def test_marking_departed_closes_their_open_sockets(make_user):
-    from tests.profiles.test_notification_socket import open_socket, signed_in, until_ready
+    from tests.notifications.test_notification_socket import open_socket, signed_in, until_ready
 
     boss = await sync_to_async(make_user)("boss", is_staff=True)
     ana = await sync_to_async(make_user)("ana")

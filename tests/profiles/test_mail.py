@@ -13,9 +13,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from taggit.models import Tag
 
-from profiles.actions import preferences, set_follow_tag
+from notifications.actions import preferences
+from notifications.models import Notification
+from profiles.actions import set_follow_tag
 from profiles.mailing import DIGEST, WEEKLY_SUMMARY, unsubscribe_url
-from profiles.models import Notification, Profile
+from profiles.models import Profile
 from tests.support.smtp import text_and_html
 
 SITE = "https://intranet.northwind.example"

@@ -9,10 +9,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from notifications.events import notification_text
+from notifications.models import Notification
 from profiles.actions import nudge_waiting_questions, set_active, set_declared_topics
-from profiles.events import notification_text
 from profiles.expertise import recompute_expertise
-from profiles.models import Notification, Nudge
+from profiles.models import Nudge
 from questions.models import Post
 
 WAITING = Notification.Verb.WAITING

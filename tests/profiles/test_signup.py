@@ -167,7 +167,7 @@ def test_no_single_sign_on_button_by_default(client, db):
 def test_admin_deactivation_goes_through_the_action(
     make_user, client_for, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from profiles import events
+    from notifications import events
 
     closed: list[int] = []
     monkeypatch.setattr(events, "close_user_sockets", closed.append)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from intranet.lib.access import NotAllowed
-from profiles.models import Notification
+from notifications.models import Notification
 from questions import actions
 from questions.extract import MAX_CHARS
 from questions.files import safe_filename

@@ -160,7 +160,7 @@ def test_handover_without_the_action_says_so(world, staff, client_for, monkeypat
 def test_handover_with_the_real_action_notifies_person_and_successors(world, staff, client_for):
     if not hasattr(profiles_actions, "ask_for_handover"):
         pytest.fail("profiles.actions.ask_for_handover is missing")
-    from profiles.models import Notification
+    from notifications.models import Notification
 
     url = reverse("reports:risk_handover", kwargs={"username": "lena"})
     client_for(staff).post(url)

@@ -25,9 +25,10 @@ from django.conf import settings
 from django.http import HttpResponseBase
 from django.test import Client
 
+from notifications.models import Notification
 from profiles.actions import set_follow_person, set_follow_tag
 from profiles.expertise import recompute_expertise
-from profiles.models import Notification, User
+from profiles.models import User
 from questions import actions
 from questions.models import Answer, Bookmark, Community, DraftVersion, Post
 from tests.conftest import TEST_PASSWORD

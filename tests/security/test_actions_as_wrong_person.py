@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from taggit.models import Tag
 
 from intranet.lib.access import NotAllowed, NotVisible, Refused
+from notifications import actions as notifying
 from profiles import actions as people
 from profiles.models import User
 from questions import actions
@@ -241,8 +242,8 @@ OWN_CALLS: list[tuple[str, Call]] = [
             follower=a, tag=Tag.objects.get(name="release"), following=True
         ),
     ),
-    ("set_preferences", lambda w, a: people.set_preferences(user=a, in_app=set(), email=set())),
-    ("mark_notifications_read", lambda w, a: people.mark_notifications_read(user=a)),
+    ("set_preferences", lambda w, a: notifying.set_preferences(user=a, in_app=set(), email=set())),
+    ("mark_notifications_read", lambda w, a: notifying.mark_notifications_read(user=a)),
     ("set_availability", lambda w, a: people.set_availability(user=a, away_until=None)),
     ("set_theme", lambda w, a: people.set_theme(user=a, theme="dark")),
     ("set_declared_topics", lambda w, a: people.set_declared_topics(user=a, topics="ghosts")),

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from profiles import events
-from profiles.consumers import missed_since
-from profiles.models import Notification
+from notifications import events
+from notifications.consumers import missed_since
+from notifications.models import Notification
 from questions import actions
 from questions.models import Post
 from tests.security.conftest import World, body_of, leaked_tokens, signed_in

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
+from notifications.models import Notification
 from profiles.actions import mark_departed
-from profiles.models import Notification, User
+from profiles.models import User
 from tests.security.conftest import (
     PRIVATE_TAG,
     World,

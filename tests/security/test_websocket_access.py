@@ -1,7 +1,7 @@
 """Who may open a socket: every websocket route of the ASGI application, read from its
 routing, so a socket added later is held to the same rules.
 
-Covered in tests/profiles/test_notification_socket.py and not repeated here: no session
+Covered in tests/notifications/test_notification_socket.py and not repeated here: no session
 (test_anonymous_socket_is_refused), a foreign Origin (test_foreign_origin_is_refused), a
 deactivated person (test_deactivated_person_is_refused), logout closing that session's open
 socket (test_logout_closes_that_sessions_socket) and deactivation closing open sockets

@@ -18,10 +18,11 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from intranet.lib.mail import MailNotSent, absolute_url, compose, send
-from profiles.actions import preferences
-from profiles.events import NOTIFICATION_RELATED, notification_text, notification_url
+from notifications.actions import preferences
+from notifications.events import NOTIFICATION_RELATED, notification_text, notification_url
+from notifications.models import Notification
 from profiles.mailing import DIGEST, settings_url, unsubscribe_url
-from profiles.models import Follow, Notification, User, current_q
+from profiles.models import Follow, User, current_q
 from questions.models import Post, TaggedPost
 from questions.permissions import visible_posts
 

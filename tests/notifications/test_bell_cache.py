@@ -16,16 +16,11 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from profiles import events
-from profiles.actions import (
-    anonymise_person,
-    mark_departed,
-    mark_notifications_read,
-    mark_returned,
-    notify,
-    set_follow_person,
-)
-from profiles.models import Notification, User
+from notifications import events
+from notifications.actions import mark_notifications_read, notify
+from notifications.models import Notification
+from profiles.actions import anonymise_person, mark_departed, mark_returned, set_follow_person
+from profiles.models import User
 from questions.actions import (
     add_member,
     ask_question,

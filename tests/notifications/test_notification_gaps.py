@@ -8,9 +8,9 @@ import asyncio
 import pytest
 from asgiref.sync import sync_to_async
 
-from profiles import consumers, events
-from profiles.models import Notification
-from tests.profiles.test_notification_socket import open_socket, signed_in, until_ready
+from notifications import consumers, events
+from notifications.models import Notification
+from tests.notifications.test_notification_socket import open_socket, signed_in, until_ready
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,4 +1,4 @@
-"""What the profiles app pushes over the channel layer: notifications, unread counts and
+"""What is pushed over the channel layer: notifications, unread counts and
 "close your socket" orders. Sent after commit, with ids and plain JSON only. A failure to
 push (Redis down, a full channel) is logged and never fails the request: the database row is
 the truth and clients catch up from it by last id.
@@ -6,7 +6,7 @@ the truth and clients catch up from it by last id.
 Every notification message carries ``prev``: the id of the same person's previous in-app
 notification (null for their first). A client that has everything up to ``prev`` has
 everything up to this one; otherwise a push went missing and it asks the socket to replay
-from the id up to which it is complete (see profiles.consumers)."""
+from the id up to which it is complete (see notifications.consumers)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from intranet.lib.after_commit import AfterCommit
-from profiles.models import Notification
+from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import re
 
-from profiles.events import notification_text
-from profiles.models import Notification
+from notifications.events import notification_text
+from notifications.models import Notification
 from questions import actions
 
 

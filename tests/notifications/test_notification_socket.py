@@ -12,8 +12,8 @@ from django.conf import settings
 from django.test import Client
 
 from intranet.asgi import application
-from profiles.consumers import CLOSE_POLICY_VIOLATION
-from profiles.models import Notification
+from notifications.consumers import CLOSE_POLICY_VIOLATION
+from notifications.models import Notification
 from questions import actions
 
 pytestmark = pytest.mark.django_db(transaction=True)

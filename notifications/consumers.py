@@ -26,8 +26,9 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from profiles import events
-from profiles.models import Notification
+from notifications import events
+from notifications.models import Notification
+from notifications.posts import post_access
 
 logger = logging.getLogger(__name__)
 
@@ -41,13 +42,7 @@ MIN_REPLAY_INTERVAL = 0.5  # seconds between two replays (hello or resync) on on
 
 @database_sync_to_async
 def may_watch(user_id: int, post_id: int) -> bool:
-    from profiles.models import User
-    from questions.models import Post
-    from questions.permissions import can_view_post
-
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    post = Post.objects.select_related("community").filter(pk=post_id).first()
-    return user is not None and post is not None and can_view_post(user, post)
+    return post_access().may_view(user_id, post_id)
 
 
 @database_sync_to_async
@@ -154,7 +149,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("ignored malformed JSON on a notifications socket")
             return None
 
-    # Channel-layer events (see profiles.events).
+    # Channel-layer events (see notifications.events).
     async def notification_push(self, event: dict[str, Any]) -> None:
         await self.send_json(event["payload"])
 

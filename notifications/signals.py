@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
 
-from profiles import events
+from notifications import events
 
 
 @receiver(user_logged_out)

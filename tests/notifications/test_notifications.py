@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from notifications.models import Notification
 from profiles.actions import set_follow_person
-from profiles.models import Notification
 from questions import actions
 
 
@@ -66,7 +66,7 @@ def test_mark_all_read_touches_only_my_notifications(make_user, make_question, c
 
 
 def test_a_kind_switched_off_in_the_app_is_kept_but_not_shown(make_user, make_question, client_for):
-    from profiles.actions import set_preferences
+    from notifications.actions import set_preferences
 
     author = make_user("rita")
     set_preferences(user=author, in_app={"mentioned", "answered"}, email=set())
@@ -79,7 +79,7 @@ def test_a_kind_switched_off_in_the_app_is_kept_but_not_shown(make_user, make_qu
 
 
 def test_settings_page_saves_choices(make_user, client_for):
-    from profiles.actions import preferences
+    from notifications.actions import preferences
 
     user = make_user("rita")
     client = client_for(user)

@@ -9,9 +9,9 @@ import logging
 import pytest
 from django.db import transaction
 
-from profiles import events
-from profiles.actions import notify, notify_many, set_preferences
-from profiles.models import Notification
+from notifications import events
+from notifications.actions import notify, notify_many, set_preferences
+from notifications.models import Notification
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_sends_are_bounded_in_flight_and_a_failed_one_does_not_stop_the_rest(mon
     monkeypatch.setattr(events, "get_channel_layer", lambda: layer)
     groups = [f"user.{i}" for i in range(1500)]  # beyond CHANNEL_MAX_CONNECTIONS' 1,000
     groups.insert(7, "user.broken")
-    with caplog.at_level(logging.WARNING, logger="profiles.events"):
+    with caplog.at_level(logging.WARNING, logger="notifications.events"):
         events._send_many([(group, {"type": "notification.push"}) for group in groups])
     assert layer.most == events.MAX_SENDS_IN_FLIGHT
     assert sorted(layer.groups) == sorted(g for g in groups if g != "user.broken")
@@ -137,7 +137,7 @@ def test_a_dead_layer_costs_a_few_attempts_not_one_per_message(monkeypatch, capl
     layer = DeadLayer()
     monkeypatch.setattr(events, "get_channel_layer", lambda: layer)
     messages = [(f"user.{i}", {"type": "notification.push"}) for i in range(2000)]
-    with caplog.at_level(logging.WARNING, logger="profiles.events"):
+    with caplog.at_level(logging.WARNING, logger="notifications.events"):
         events._send_many(messages)  # returns: a failure to push never fails the request
     assert layer.tried < events.MAX_SENDS_IN_FLIGHT + events.MAX_SEND_FAILURES
     assert f"did not push {2000 - layer.tried} of 2000 messages" in caplog.text
