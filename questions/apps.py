@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class QuestionsConfig(AppConfig):
     name = "questions"
     verbose_name = "Questions and answers"
+
+    def ready(self) -> None:
+        # Search sits below this app: it learns about posts through this provider.
+        from questions.search_provider import QuestionsPostProvider
+        from search.providers import register_posts
+
+        register_posts(QuestionsPostProvider())
