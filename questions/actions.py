@@ -34,6 +34,8 @@ from intranet.lib import domain_events
 from intranet.lib.access import NotAllowed, NotVisible
 from intranet.lib.audit import DELETION, record_staff_change
 from intranet.lib.markdown import find_mentions, render_markdown
+from intranet.lib.sentiment import score as score_sentiment
+from intranet.lib.sentiment import score_post as score_post_sentiment
 from profiles import events
 from profiles.actions import notify, notify_many
 from profiles.models import Notification, User, current_q
@@ -67,8 +69,6 @@ from questions.permissions import (
     mentionable,
 )
 from questions.tagging import clean_tag_names
-from reports.sentiment import score as score_sentiment
-from reports.sentiment import score_post as score_post_sentiment
 from search.indexing import reindex_posts
 
 MAX_MENTIONS = 10
