@@ -23,10 +23,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from demo.people import DEMO_DOMAIN
+from intranet.lib.sentiment import score, score_post
 from profiles.models import User
 from questions.models import Answer, Community, Membership, Post, PostView
 from reports import summaries
-from reports.sentiment import score, score_post
 from search.models import SearchClick
 
 SEED = 20261126

@@ -11,3 +11,9 @@ class QuestionsConfig(AppConfig):
         from questions.permissions import NotificationPostAccess
 
         register_post_access(NotificationPostAccess())
+
+        # Search sits below this app: it learns about posts through this provider.
+        from questions.search_provider import QuestionsPostProvider
+        from search.providers import register_posts
+
+        register_posts(QuestionsPostProvider())

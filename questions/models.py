@@ -145,7 +145,8 @@ class Post(models.Model):  # type: ignore[django-manager-missing]
     # Distinct person-days of views by signed-in colleagues other than the author (PostView).
     view_count = models.PositiveIntegerField(default=0)
     # VADER compound score of the title and body, -1 (negative) to 1 (positive); null until
-    # computed (reports.sentiment; set by the actions, `manage.py compute_sentiment` backfills).
+    # computed (intranet.lib.sentiment; set by the actions, `manage.py compute_sentiment`
+    # backfills).
     sentiment = models.FloatField(null=True, blank=True)
 
     objects = PostQuerySet.as_manager()

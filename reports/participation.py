@@ -4,7 +4,7 @@
   likers; posts and answers written.
 * Share of voice: who writes the range's posts and answers, by the writer's department and
   by community.
-* Sentiment: the average stored sentiment (reports.sentiment, -1..1) of posts and answers
+* Sentiment: the average stored sentiment (intranet.lib.sentiment, -1..1) of posts and answers
   per month, per community and per tag (the most active ones), with the biggest changes
   from one month to the next said in words. A month needs MIN_ITEMS scored items to get a
   point: an average of two answers is noise.

@@ -8,16 +8,15 @@ read live from the database when results are ranked, so a like needs no re-index
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from profiles.models import User
-from questions.models import Answer, Community, Post
+from search import providers
 
 PERSON = "person"
 KINDS = ("question", "status", "draft", PERSON)
@@ -77,84 +76,31 @@ def split_key(key: str) -> tuple[str, int]:
     return kind, int(pk)
 
 
+@dataclass
+class PostText:
+    """What is embedded for one post (search.meaning)."""
+
+    key: str
+    title: str
+    text: str
+    community_id: int = 0
+    private: bool = False
+
+
 def post_documents(post_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
     """Documents for these posts, and the keys of those that must leave the index (deleted
     or gone)."""
     ids = list(set(post_ids))
-    posts = (
-        Post.objects.filter(pk__in=ids, deleted_at__isnull=True)
-        .select_related("author__profile", "community", "current_version")
-        .prefetch_related(
-            "tags",  # type: ignore[misc]
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.filter(deleted_at__isnull=True)
-                .order_by("created_at", "pk")
-                .only("post_id", "body"),
-                to_attr="live_answers",
-            ),
-        )
-    )
-    documents = []
-    for post in posts:
-        parts = [post.body]
-        accepted = post.accepted_answer_id
-        live: list[Answer] = post.live_answers  # type: ignore[attr-defined]
-        live = [a for a in live if a.pk == accepted] + [a for a in live if a.pk != accepted]
-        if post.is_draft and post.current_version is not None:
-            parts.append(post.current_version.filename)
-            parts.append(post.current_version.text)
-        community = post.community
-        documents.append(
-            Document(
-                key=post_key(post.pk),
-                kind=post.kind,
-                title=post.title,
-                body="\n".join(parts)[:MAX_BODY_CHARS],
-                answers="\n".join(a.body for a in live)[:MAX_BODY_CHARS],
-                tags=sorted(t.name for t in post.tags.all()),
-                community_id=community.pk if community else 0,
-                private=bool(community and community.is_private),
-                author_id=post.author_id,
-                author_name=post.author.profile.display_name,
-                created=post.created_at,
-                last_activity=post.last_activity_at,
-                answered=post.answer_count > 0,
-            )
-        )
+    documents = providers.posts().documents(ids)
     found = {d.key for d in documents}
     return documents, [post_key(pk) for pk in ids if post_key(pk) not in found]
-
-
-def written_tags(user_ids: Iterable[int], per_person: int = 5) -> dict[int, list[str]]:
-    """The tags a person writes and answers about most."""
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    asked = (
-        Post.objects.filter(author_id__in=user_ids, deleted_at__isnull=True)
-        .values_list("author_id", "tags__name")
-        .annotate(n=Count("pk"))
-    )
-    answered = (
-        Answer.objects.filter(author_id__in=user_ids, deleted_at__isnull=True)
-        .values_list("author_id", "post__tags__name")
-        .annotate(n=Count("pk"))
-    )
-    for user_id, tag, n in [*asked, *answered]:
-        if tag:
-            counts[user_id][tag] += n
-    return {
-        user_id: [t for t, _ in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:per_person]]
-        for user_id, tags in counts.items()
-    }
 
 
 def person_tags(user_ids: list[int], per_person: int = 5) -> dict[int, list[str]]:
     """Earned expertise first (strongest first), then declared topics, then, for room
     left, what the person writes and answers about most."""
-    from profiles.expertise import expertise_tags  # profiles.expertise reindexes people
-
-    tags = expertise_tags(user_ids, per_person=per_person)
-    for user_id, written in written_tags(user_ids, per_person=per_person).items():
+    tags = providers.expertise_tags(user_ids, per_person)
+    for user_id, written in providers.posts().written_tags(user_ids, per_person).items():
         mine = tags.setdefault(user_id, [])
         mine.extend(t for t in written if t not in mine)
         del mine[per_person:]
@@ -200,7 +146,7 @@ def _id_batches(queryset: QuerySet[Any], batch: int) -> Iterator[list[int]]:
 
 def all_document_keys(batch: int = 500) -> Iterator[list[str]]:
     """Every key the index should hold, in batches (for rebuilds and integrity checks)."""
-    for ids in _id_batches(Post.objects.filter(deleted_at__isnull=True), batch):
+    for ids in _id_batches(providers.posts().live_posts(), batch):
         yield [post_key(pk) for pk in ids]
     for ids in _id_batches(User.objects.all(), batch):
         yield [person_key(pk) for pk in ids]
@@ -209,15 +155,10 @@ def all_document_keys(batch: int = 500) -> Iterator[list[str]]:
 def expected_entries() -> dict[str, IndexEntry]:
     """Every document the index should hold, by key, with the visibility post_documents and
     person_documents give it; three queries whatever the number of rows."""
-    private = set(
-        Community.objects.filter(visibility=Community.Visibility.PRIVATE).values_list(
-            "pk", flat=True
-        )
-    )
     entries = {}
-    for pk, community_id in Post.objects.alive().order_by().values_list("pk", "community_id"):
+    for pk, community_id, private in providers.posts().live_post_places():
         key = post_key(pk)
-        entries[key] = IndexEntry(key, community_id or 0, community_id in private)
+        entries[key] = IndexEntry(key, community_id, private)
     for pk in User.objects.order_by().values_list("pk", flat=True):
         key = person_key(pk)
         entries[key] = IndexEntry(key)
@@ -225,7 +166,7 @@ def expected_entries() -> dict[str, IndexEntry]:
 
 
 def count_documents() -> int:
-    return Post.objects.filter(deleted_at__isnull=True).count() + User.objects.count()
+    return providers.posts().live_posts().count() + User.objects.count()
 
 
 def documents_for_keys(keys: Iterable[str]) -> tuple[list[Document], list[str]]:

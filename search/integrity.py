@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter
 
 from intranet.lib.integrity import Check, CheckFailed, Mismatch, batches
-from questions.models import Post
+from search import providers
 from search.backend import get_backend
 from search.backends.base import SearchUnavailable
 from search.documents import PERSON, IndexEntry, expected_entries, split_key
@@ -142,7 +142,7 @@ class StrayDocuments(IndexCheck):
         stray = sorted(indexed.keys() - expected.keys(), key=_order)
         if not stray:
             return []
-        deleted = set(Post.objects.filter(deleted_at__isnull=False).values_list("pk", flat=True))
+        deleted = providers.posts().deleted_post_ids()
         found = []
         for key in stray:
             parsed = _parsed(key)

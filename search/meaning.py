@@ -31,11 +31,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db.models import Prefetch
 from django.utils import timezone
 
+from search import providers
 from search.backends.base import Audience
-from search.documents import post_key, split_key
+from search.documents import PostText, post_key, split_key
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -141,17 +141,6 @@ def embed_texts(texts: list[str]) -> NDArray[np.float32] | None:
     return _unit(np.asarray(loaded.embed([t[:TEXT_CHARS] for t in texts]), dtype=np.float32))
 
 
-@dataclass
-class PostText:
-    """What is embedded for one post."""
-
-    key: str
-    title: str
-    text: str
-    community_id: int = 0
-    private: bool = False
-
-
 def embed_documents(documents: list[PostText]) -> NDArray[np.float32] | None:
     """The stored vector of each post: unit(title) + ANSWER_WEIGHT * unit(text), made unit."""
     loaded = model()
@@ -180,49 +169,8 @@ def _embed(loaded: Any, texts: list[str]) -> NDArray[np.float32]:
 def post_texts(post_ids: Iterable[int]) -> tuple[list[PostText], list[int]]:
     """The text to embed for each live post, and the ids of posts that are gone or deleted.
     Two queries (posts with their community and draft version, their live answers)."""
-    from questions.models import Answer, Post
-
     ids = list(set(post_ids))
-    posts = (
-        Post.objects.filter(pk__in=ids, deleted_at__isnull=True)
-        .select_related("community", "current_version")
-        .only(
-            "pk",
-            "title",
-            "body",
-            "kind",
-            "accepted_answer_id",
-            "community__visibility",
-            "current_version__text",
-        )
-        .prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.filter(deleted_at__isnull=True)
-                .only("pk", "post_id", "body", "like_count")
-                .order_by("-like_count", "pk"),
-                to_attr="live_answers",
-            )
-        )
-    )
-    found = []
-    for post in posts:
-        answers = post.live_answers  # type: ignore[attr-defined]
-        # The accepted answer first, then the most liked: what the thread concluded.
-        answers.sort(key=lambda a: a.pk != post.accepted_answer_id)
-        parts = [post.body, *(a.body for a in answers)]
-        if post.is_draft and post.current_version is not None:
-            parts.insert(1, post.current_version.text)
-        community = post.community
-        found.append(
-            PostText(
-                key=post_key(post.pk),
-                title=post.title,
-                text="\n".join(p for p in parts if p)[:TEXT_CHARS],
-                community_id=community.pk if community else 0,
-                private=bool(community and community.is_private),
-            )
-        )
+    found = providers.posts().texts(ids, TEXT_CHARS)
     alive = {split_key(p.key)[1] for p in found}
     return found, [pk for pk in ids if pk not in alive]
 

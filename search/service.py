@@ -13,6 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.urls import reverse
@@ -20,13 +21,15 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from profiles.models import Follow, User
-from questions.models import Answer, Community, Like, Post
-from questions.permissions import member_community_ids, visible_posts
+from search import providers
 from search.backend import get_backend
 from search.backends.base import Audience, Candidate, SearchUnavailable
 from search.documents import KIND_LABELS, PERSON, split_key
 from search.highlight import mark, matches, snippet
 from search.query import Filters, ParsedQuery, parse
+
+if TYPE_CHECKING:
+    from questions.models import Answer, Post
 
 PAGE_SIZE = 10
 CANDIDATES = 200  # re-ranked by signals; further pages follow text relevance
@@ -106,7 +109,10 @@ class SearchPage:
 
 
 def audience_for(user: User) -> Audience:
-    return Audience(user_id=user.pk, member_community_ids=frozenset(member_community_ids(user)))
+    return Audience(
+        user_id=user.pk,
+        member_community_ids=frozenset(providers.posts().member_community_ids(user)),
+    )
 
 
 @dataclass
@@ -134,8 +140,8 @@ def _post_signals(user: User, post_ids: list[int], network: bool) -> dict[int, _
     signals: dict[int, _Signals] = defaultdict(_Signals)
     if not post_ids:
         return signals
-    post, answer = Post._meta.db_table, Answer._meta.db_table
-    like, follow = Like._meta.db_table, Follow._meta.db_table
+    post, answer, like = providers.posts().signal_tables()
+    follow = Follow._meta.db_table
     among, ids = _id_list(post_ids)
     followed = (
         f"(SELECT f.user_id FROM {follow} f"  # noqa: S608 (a table name; the id is a parameter)
@@ -253,7 +259,8 @@ def _post_results(
         p.pk: p
         # The visibility rule again on what the index returned, so that a stale document
         # (a community made private since) can never show a post the searcher may not see.
-        for p in visible_posts(user)
+        for p in providers.posts()
+        .visible_posts(user)
         .filter(pk__in=ids)
         .select_related(
             "author__profile",
@@ -265,7 +272,8 @@ def _post_results(
     }
     answers: dict[int, list[str]] = defaultdict(list)
     for post_id, body in (
-        Answer.objects.filter(post_id__in=ids, deleted_at__isnull=True)
+        providers.posts()
+        .live_answers(ids)
         .order_by("-like_count", "created_at")
         .values_list("post_id", "body")
     ):
@@ -349,7 +357,7 @@ def _facets(raw: dict[str, dict[str, int]], filters: Filters) -> dict[str, list[
     community_counts = {
         int(k): v for k, v in raw.get("community", {}).items() if k.isdigit() and int(k)
     }
-    names = dict(Community.objects.filter(pk__in=community_counts).values_list("pk", "name"))
+    names = providers.posts().community_names(community_counts)
     communities = sorted(
         (FacetValue(str(pk), names[pk], n) for pk, n in community_counts.items() if pk in names),
         key=lambda f: (-f.count, f.label),
@@ -487,7 +495,7 @@ def suggest(user: User, prefix: str, *, limit: int = 8) -> list[Suggestion]:
         return []
     post_ids = [pk for kind, pk in map(split_key, keys) if kind != PERSON]
     user_ids = [pk for kind, pk in map(split_key, keys) if kind == PERSON]
-    posts = {p.pk: p for p in visible_posts(user).filter(pk__in=post_ids)}
+    posts = {p.pk: p for p in providers.posts().visible_posts(user).filter(pk__in=post_ids)}
     people = {u.pk: u for u in User.objects.filter(pk__in=user_ids).select_related("profile")}
     out = []
     for kind, pk in map(split_key, keys):
@@ -506,7 +514,7 @@ def suggest(user: User, prefix: str, *, limit: int = 8) -> list[Suggestion]:
             out.append(
                 Suggestion(
                     post.display_title,
-                    Post.Kind(post.kind).label,
+                    post.get_kind_display(),
                     reverse("search_open", args=[pk]) + "?from=typeahead",
                     post.kind,
                 )
@@ -546,13 +554,15 @@ def similar_questions(user: User, title: str, *, limit: int = SIMILAR_SHOWN) -> 
     ids = [split_key(k)[1] for k, _ in close]
     posts = {
         p.pk: p
-        for p in visible_posts(user)
-        .filter(pk__in=ids, kind=Post.Kind.QUESTION)
+        for p in providers.posts()
+        .visible_posts(user)
+        .filter(pk__in=ids, kind="question")
         .select_related("accepted_answer")
     }
     answers: dict[int, str] = {}
     for post_id, body in (
-        Answer.objects.filter(post_id__in=ids, deleted_at__isnull=True)
+        providers.posts()
+        .live_answers(ids)
         .order_by("post_id", "-like_count", "created_at")
         .values_list("post_id", "body")
     ):

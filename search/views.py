@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET
 
 from intranet.lib.http import AuthenticatedRequest
 from profiles.models import User
-from questions.permissions import get_post_for_user, visible_communities
-from search import service
+from search import providers, service
 from search.documents import KIND_LABELS
 from search.models import SearchClick
 from search.query import MAX_QUERY, Filters
@@ -102,7 +101,7 @@ def search_page(request: AuthenticatedRequest) -> HttpResponse:
         "ignored": ignored,
         "params": params,
         "kind_labels": KIND_LABELS,
-        "communities": visible_communities(request.user).order_by("name"),
+        "communities": providers.posts().visible_communities(request.user).order_by("name"),
         "facet_groups": groups,
         "first_number": (page.page - 1) * service.PAGE_SIZE + 1,
         "searched": bool(text.strip() or filters.tag or filters.kind or filters.author_id),
@@ -138,7 +137,7 @@ def similar(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def open_result(request: AuthenticatedRequest, pk: int) -> HttpResponseRedirect:
     """Count a click on a result or suggestion, then go to the post (404 if not visible)."""
-    post = get_post_for_user(request.user, pk)
+    post = providers.posts().get_post_for_user(request.user, pk)
     source = request.GET.get("from", "")
     if source in SearchClick.Source.values:
         SearchClick.objects.create(user=request.user, post=post, source=source)

@@ -98,7 +98,7 @@ def test_a_failing_action_leaves_nothing_half_written(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the notification store is down")
 
-    monkeypatch.setattr("questions.actions.notify", broken)
+    monkeypatch.setattr("questions.actions.answers.notify", broken)
     body = problem_of(api.post(f"/posts/{question.pk}/answers", {"body": "With the HSM."}), 500)
     assert "nothing was changed" in body["detail"]
     assert not Answer.objects.exists()

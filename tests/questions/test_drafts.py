@@ -427,7 +427,7 @@ def test_a_refused_version_keeps_the_change_note(make_user, make_draft, client_f
 def test_a_failed_share_removes_the_stored_file(make_user, settings, tmp_path):
     rita = make_user()
     with (
-        mock.patch("questions.actions._mention", side_effect=RuntimeError("boom")),
+        mock.patch("questions.actions.posts._mention", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
         actions.share_draft(

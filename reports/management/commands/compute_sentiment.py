@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import models, transaction
 from tqdm import tqdm
 
+from intranet.lib.sentiment import score, score_post
 from questions.models import Answer, Post
 from reports import summaries
-from reports.sentiment import score, score_post
 
 
 class Command(BaseCommand):

@@ -5,6 +5,9 @@ downloaded at run time and scoring a post costs well under a millisecond. It rea
 English prose, so Markdown, HTML, code, links and @handles are stripped first, and only the
 first MAX_CHARS characters of what is left are scored (a long post's opening sets its tone,
 and the cost stays bounded).
+
+Plain text processing, below every app: questions stores a score with each post and answer
+as it is written, the reports average the stored scores.
 """
 
 from __future__ import annotations
