@@ -7,6 +7,7 @@ REDIS_URL, SEARCH_BACKEND and TASK_BACKEND.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,13 @@ TASKS = {
         }[TASK_BACKEND],
     }
 }
+# NumPy's bundled OpenBLAS on one thread (unless the environment says otherwise; read when
+# numpy is first imported, which is after settings). A search's matrix-vector product
+# over every post's vector (search.meaning) takes ~4 ms on one core; split across cores,
+# the helper threads then spin waiting for work after each call, and cost the search page
+# ~27 ms of CPU more (measured in-process on 100,000 posts, 2 cores), CPU that the other
+# requests of the server need. A request is already one thread's worth of work.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 SEARCH_BACKEND = env_choice("SEARCH_BACKEND", "whoosh", {"whoosh", "postgres"})
 if SEARCH_BACKEND == "postgres" and not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ConfigError("SEARCH_BACKEND", "'postgres' needs DATABASE_URL to point at PostgreSQL")

@@ -59,6 +59,7 @@ REFRESH_OVERLAP = timedelta(seconds=5)
 REFRESH_SECONDS = 0.5
 REFRESH_CHUNK = 2000  # rows read and applied at a time
 STORED_DTYPE = np.float16  # 512 bytes a vector in the database; scored as float32 in memory
+ANSWERS_KEPT = 256  # answers remembered per snapshot (Snapshot.found), then forgotten at once
 
 
 # --- the model ---------------------------------------------------------------------------
@@ -270,6 +271,14 @@ class _Snapshot:
     alive: NDArray[np.bool_]
     private_rows: NDArray[np.intp]  # rows in private communities, to check per audience
     public_alive: NDArray[np.bool_] = field(repr=False)  # alive and not private
+    # Answers given from these vectors, by (text, the audience's communities, limit): the
+    # next page of a search, the network boost turned off, the back button or colleagues
+    # typing the same words ask again, and each answer read every vector (~4 ms, 51 MB at
+    # 100,000 posts). A refresh that changes any row publishes a new snapshot, so no answer
+    # outlives the vectors it was computed from.
+    found: dict[tuple[str, frozenset[int], int], list[tuple[str, float]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 class _VectorMatrix:
@@ -408,15 +417,28 @@ _matrix = _VectorMatrix()
 def similar_keys(text: str, audience: Audience, *, limit: int) -> list[tuple[str, float]]:
     """The keys of the documents closest in meaning to text, with their cosine similarity,
     best first, among those the audience may see; [] when the model or vectors are missing."""
-    if limit <= 0 or not text.strip():
+    if limit <= 0 or not text.strip() or model() is None:
         return []
+    snapshot = _matrix.current()
+    if not len(snapshot.keys):
+        return []
+    asked = (text, audience.member_community_ids, limit)
+    if (known := snapshot.found.get(asked)) is not None:
+        return list(known)
+    found = _closest(snapshot, text, audience, limit)
+    if len(snapshot.found) >= ANSWERS_KEPT:
+        snapshot.found.clear()
+    snapshot.found[asked] = found
+    return list(found)
+
+
+def _closest(
+    snapshot: _Snapshot, text: str, audience: Audience, limit: int
+) -> list[tuple[str, float]]:
     query = embed_texts([text])
     if query is None:
         return []
     query = _unit(query[:, :SCORING_DIMENSIONS])
-    snapshot = _matrix.current()
-    if not len(snapshot.keys):
-        return []
     allowed = snapshot.public_alive.copy()
     if len(snapshot.private_rows) and audience.member_community_ids:
         members = np.fromiter(audience.member_community_ids, dtype=np.int64)

@@ -255,6 +255,8 @@ def _post_results(
     signals: dict[int, _Signals],
 ) -> dict[str, Result]:
     ids = [split_key(c.key)[1] for c, _ in scored]
+    if not ids:  # a page of people only: building the empty queries cost ~5 ms
+        return {}
     posts = {
         p.pk: p
         # The visibility rule again on what the index returned, so that a stale document
@@ -317,6 +319,8 @@ def _person_results(
     scored: list[tuple[Candidate, float]], words: tuple[str, ...]
 ) -> dict[str, Result]:
     ids = [split_key(c.key)[1] for c, _ in scored]
+    if not ids:
+        return {}
     people = {
         u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile__department")
     }

@@ -259,3 +259,28 @@ def test_many_vectors_read_in_chunks_and_grown_one_by_one_keep_their_rows(make_u
     meaning._matrix.mark_stale()
     assert "post:1013" not in keys(meaning.similar_keys("13", audience, limit=30))
     assert len(meaning.similar_keys("13", audience, limit=100)) == 29
+
+
+def test_an_answer_is_reused_until_a_vector_changes(make_user, make_question, indexed, monkeypatch):
+    asker, reader = make_user(), make_user()
+    with indexed():
+        first = make_question(author=asker, title="How do I renew my parking permit?")
+    computed = []
+    closest = meaning._closest
+
+    def counted(*args):
+        computed.append(args[1])
+        return closest(*args)
+
+    monkeypatch.setattr(meaning, "_closest", counted)
+    audience = audience_for(reader)
+    asked = meaning.similar_keys("parking permit renewal", audience, limit=5)
+    assert meaning.similar_keys("parking permit renewal", audience, limit=5) == asked
+    assert len(computed) == 1
+    with indexed():
+        second = make_question(author=asker, title="Parking permit renewal for visitors")
+    assert set(keys(meaning.similar_keys("parking permit renewal", audience, limit=5))) == {
+        f"post:{first.pk}",
+        f"post:{second.pk}",
+    }
+    assert len(computed) == 2
