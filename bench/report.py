@@ -10,11 +10,13 @@ line where the target applies to the p95.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from bench.results import Row
 from reports.charts import PALETTE, nice_step
@@ -72,6 +74,9 @@ SECTIONS = {
         "report cache off, every request computes the report) and cached.",
     ),
 }
+# Recorded runs on larger datasets (bench.scale_run), set beside this run's figures.
+GROWTH_RECORDS = Path(__file__).resolve().parent.parent / "docs" / "benchmarks"
+GROWTH_PATTERN = "growth-*.json"
 SVG_NS = "http://www.w3.org/2000/svg"
 TARGET_COLOR = "#b42318"
 
@@ -97,6 +102,39 @@ class RunInfo:
     configs: list[ConfigInfo]
     stages: list[tuple[str, str, float, str]]  # configuration, stage, seconds, outcome
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Growth:
+    """One recorded run of the page and search benchmarks on a larger dataset."""
+
+    measured: str
+    command: str
+    configuration: str
+    dataset: dict[str, int]
+    resources: list[tuple[str, str]]
+    notes: list[str]
+    rows: list[Row]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Growth:
+        return cls(
+            measured=data["measured"],
+            command=data["command"],
+            configuration=data["configuration"],
+            dataset=dict(data["dataset"]),
+            resources=[(k, v) for k, v in data.get("resources", [])],
+            notes=list(data.get("notes", [])),
+            rows=[Row.from_json(r) for r in data["rows"]],
+        )
+
+
+def growth_records(folder: Path = GROWTH_RECORDS) -> list[Growth]:
+    """The recorded larger runs in `folder`, by file name."""
+    return [
+        Growth.from_json(json.loads(p.read_text(encoding="utf-8")))
+        for p in sorted(folder.glob(GROWTH_PATTERN))
+    ]
 
 
 def fmt(value: float | None, unit: str = "") -> str:
@@ -309,8 +347,60 @@ def summary_lines(rows: Sequence[Row], configs: Sequence[str]) -> list[str]:
     return lines
 
 
-def write_report(path: Path, run: RunInfo, rows: Sequence[Row]) -> list[Path]:
-    """Write the Markdown report at `path` and its charts beside it; the files written."""
+def growth_lines(growth: Growth, rows: Sequence[Row], infos: Sequence[ConfigInfo]) -> list[str]:
+    """A recorded larger run beside this run's figures for the same measurement and
+    configuration: the medians (the judged figure for CPU rows), and how many times more
+    the larger dataset costs."""
+    sizes = ", ".join(f"{n:,} {what}" for what, n in growth.dataset.items())
+    here = {(r.section, r.name, r.config): r for r in rows}
+    info = next((c for c in infos if c.name == growth.configuration), None)
+    base = ", ".join(f"{n:,} {what}" for what, n in info.dataset.items()) if info else ""
+    lines = [
+        f"### {growth.configuration} at {sizes}",
+        "",
+        f"Recorded on {growth.measured[:10]} with:",
+        "",
+        "```sh",
+        growth.command,
+        "```",
+        "",
+        "Medians; the other column is this report's run of the same measurement and "
+        f"configuration{f' ({base})' if base else ''}. The recorded run is not re-measured "
+        "by `make bench`; wall times depend on the machine's load at each run, CPU times far "
+        "less.",
+        "",
+        "| measurement | this run | larger dataset | p95 there | × | details there |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in growth.rows:
+        mine = here.get((row.section, row.name, row.config))
+        times = "—"
+        if mine is not None and mine.median and row.median is not None:
+            times = f"{row.median / mine.median:.1f}×"
+        cells = [
+            f"{SECTIONS.get(row.section, (row.section,))[0]}: {row.name}",
+            fmt(mine.median if mine else None, row.unit),
+            fmt(row.median, row.unit),
+            fmt(row.p95, row.unit),
+            times,
+            row.extra,
+        ]
+        lines.append("| " + " | ".join(cell(c) for c in cells) + " |")
+    lines += [
+        "",
+        "| | |",
+        "|---|---|",
+        *(f"| {cell(k)} | {cell(v)} |" for k, v in growth.resources),
+    ]
+    lines += ["", *(f"* {cell(note)}" for note in growth.notes), ""]
+    return lines
+
+
+def write_report(
+    path: Path, run: RunInfo, rows: Sequence[Row], growth: Sequence[Growth] = ()
+) -> list[Path]:
+    """Write the Markdown report at `path` and its charts beside it, with the recorded larger
+    runs in `growth` beside this run's figures; the files written."""
     charts_dir = path.with_suffix("")
     charts_dir.mkdir(parents=True, exist_ok=True)
     for old in charts_dir.glob("*.svg"):  # charts of an earlier run that this one lacks
@@ -374,6 +464,16 @@ def write_report(path: Path, run: RunInfo, rows: Sequence[Row]) -> list[Path]:
             written.append(chart_path)
             lines += [f"![{chart_title}]({charts_dir.name}/{chart_path.name})", ""]
         lines += [*markdown_table(mine), ""]
+    if growth:
+        lines += [
+            "## How cost grows",
+            "",
+            "The page and search benchmarks run once on a larger dataset (bench.scale_run), "
+            "beside this run's figures for the same measurement.",
+            "",
+        ]
+        for record in growth:
+            lines += growth_lines(record, rows, run.configs)
     lines += ["## Stage times", ""]
     lines += ["| configuration | stage | took | outcome |", "|---|---|---:|---|"]
     lines += [f"| {cell(c)} | {cell(s)} | {fmt(t, 's')} | {cell(o)} |" for c, s, t, o in run.stages]

@@ -14,7 +14,9 @@ experts, notifications, throughput (scale only: several workers share sockets an
 cache only through Redis) and reports, last because it marks people as departed.
 Each benchmark's `run()` prints its usual tables and returns Rows, which the child appends to
 a JSON-lines file as it goes; a benchmark that fails is reported as failed and the others
-still run. The parent then writes the Markdown report and its SVG charts (bench.report).
+still run. The parent then writes the Markdown report and its SVG charts (bench.report),
+with the recorded runs on larger datasets (docs/benchmarks/growth-*.json, written by
+bench.scale_run) beside this run's figures under "How cost grows".
 
 Use a Redis database nobody else uses meanwhile (--redis-url): notification groups are named
 by user id, so another application's pushes would reach the benchmark's sockets.
@@ -43,7 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.report import ConfigInfo, RunInfo, write_report
+from bench.report import ConfigInfo, RunInfo, growth_records, write_report
 from bench.results import Row, configuration
 
 CONFIGS = {
@@ -474,7 +476,7 @@ def main() -> int:
         stages=stages,
         notes=notes,
     )
-    written = write_report(args.report, run, rows)
+    written = write_report(args.report, run, rows, growth_records())
     print(f"\nReport: {args.report} ({len(written) - 1} charts in {args.report.with_suffix('')})")
     return 1 if any(o != "ok" for *_, o in stages) or len(infos) < len(configs) else 0
 

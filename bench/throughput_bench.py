@@ -14,7 +14,9 @@ back (a closed loop: the next request leaves when the answer to the last one has
 for `--seconds`, after a `--warmup` that is not counted. The mix (MIX) reads feeds, question
 and tag pages, search and typeahead, and writes status updates mentioning two socket
 holders, answers and likes. Prints requests a second, errors, median, p95 and p99 per
-endpoint, and the notifications the sockets received meanwhile (created → received).
+endpoint, the server's CPU time per request (its processes' user and system time over the
+measured window, from /proc: robust to a shared machine's load, which the rate is not), and
+the notifications the sockets received meanwhile (created → received).
 
 The rate limits stay on but are set far above this load: each write still counts itself in
 the cache, none is refused. Several workers share sockets' notifications and the cache only
@@ -213,10 +215,32 @@ async def load(
         samples.append(Sample(endpoint, ok, elapsed, time.monotonic()))
 
 
+def session_cpu_seconds(session: int) -> float:
+    """CPU seconds (user and system) used so far by the live processes of a session: the
+    server's supervisor and workers. 0 where /proc cannot be read (not Linux)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The command name (field 2) may hold spaces; the fields after it do not.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if int(fields[3]) == session:  # field 6, the session id
+            ticks += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Served:
+    base_url: str
+    session: int  # the server's session id (it leads its own): its processes' CPU is counted
+
+
 @contextmanager
-def served_by_workers(var_dir: Path, *, workers: int, env: dict[str, str]) -> Iterator[str]:
-    """`uvicorn --workers N` on loopback, on this process's database; yields the base URL once
-    /healthz answers. Its own process group, so that no worker outlives the benchmark."""
+def served_by_workers(var_dir: Path, *, workers: int, env: dict[str, str]) -> Iterator[Served]:
+    """`uvicorn --workers N` on loopback, on this process's database; yields its base URL and
+    session once /healthz answers. Its own session, so that no worker outlives the benchmark
+    and their CPU time can be told from this process's."""
     from tests.support.server import ROOT, free_port, server_command, server_env
 
     port = free_port()
@@ -244,7 +268,7 @@ def served_by_workers(var_dir: Path, *, workers: int, env: dict[str, str]) -> It
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("server did not start: " + log_path.read_text())
                 time.sleep(0.3)
-            yield base_url
+            yield Served(base_url, process.pid)
         finally:
             process.terminate()  # uvicorn's supervisor stops its workers
             try:
@@ -311,9 +335,9 @@ def run(args: argparse.Namespace) -> list[Row]:
         f"{min(args.sockets, len(people))} sockets, {args.seconds:g} s after a "
         f"{args.warmup:g} s warm-up"
     )
-    with served_by_workers(var_dir, workers=args.workers, env=env) as base_url:
+    with served_by_workers(var_dir, workers=args.workers, env=env) as served:
         outcome = asyncio.run(
-            drive(base_url, people, sessions, targets, args=args, start_id=start_id)
+            drive(served, people, sessions, targets, args=args, start_id=start_id)
         )
     return rows_of(outcome, args, config=config)
 
@@ -325,10 +349,11 @@ class Outcome:
     sockets: int
     sockets_open: int  # at the end of the load
     pushed: list[float]  # created → received, ms, of notifications received during the load
+    server_cpu: float  # CPU seconds the server's processes used during the measured window
 
 
 async def drive(
-    base_url: str,
+    served: Served,
     people: list[User],
     sessions: list[str],
     targets: Targets,
@@ -338,6 +363,7 @@ async def drive(
 ) -> Outcome:
     from bench.notify_bench import Client
 
+    base_url = served.base_url
     holders = [
         Client(person.pk, session, start_id)
         for person, session in list(zip(people, sessions, strict=True))[: args.sockets]
@@ -357,11 +383,20 @@ async def drive(
     samples: list[Sample] = []
     measured_from = time.monotonic() + args.warmup
     until = measured_from + args.seconds
+    cpu: list[float] = []
+
+    async def count_cpu() -> None:
+        # The server's CPU at the start and at the end of the measured window.
+        for moment in (measured_from, until):
+            await asyncio.sleep(max(0.0, moment - time.monotonic()))
+            cpu.append(session_cpu_seconds(served.session))
+
     await asyncio.gather(
+        count_cpu(),
         *(
             load(connection, targets, seed=i + 1, until=until, samples=samples)
             for i, connection in enumerate(connections)
-        )
+        ),
     )
     for connection in connections:
         connection.close()
@@ -379,7 +414,7 @@ async def drive(
         c.stop()
     await asyncio.gather(*socket_tasks, return_exceptions=True)
     window = [s for s in samples if measured_from <= s.done <= until]
-    return Outcome(window, args.seconds, len(holders), sockets_open, pushed)
+    return Outcome(window, args.seconds, len(holders), sockets_open, pushed, cpu[1] - cpu[0])
 
 
 def rows_of(outcome: Outcome, args: argparse.Namespace, *, config: str) -> list[Row]:
@@ -417,6 +452,27 @@ def rows_of(outcome: Outcome, args: argparse.Namespace, *, config: str) -> list[
                 f"{outcome.sockets} sockets held"
             )
         rows.append(Row("throughput", name, config, median, p95, None, "ms", detail))
+    if outcome.samples:
+        # The server's processes' CPU per request answered: robust to a shared machine's
+        # load, which stretches wall times and lowers the rate.
+        per_request = outcome.server_cpu * 1000 / len(outcome.samples)
+        print(
+            f"server CPU: {outcome.server_cpu:.1f} s in {outcome.seconds:g} s, "
+            f"{per_request:.1f} ms per request"
+        )
+        rows.append(
+            Row(
+                "throughput",
+                "server CPU per request",
+                config,
+                per_request,
+                None,
+                None,
+                "CPU ms",
+                f"{outcome.server_cpu:,.1f} CPU s of the server's processes"
+                f" in {outcome.seconds:g} s",
+            )
+        )
     held = f"{outcome.sockets_open} of {outcome.sockets} sockets open at the end"
     print(f"notifications received during the load: {len(outcome.pushed):,}; {held}")
     if outcome.pushed:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
-from bench.report import ConfigInfo, RunInfo, write_report
+from bench.report import ConfigInfo, RunInfo, growth_records, write_report
 from bench.results import Row
 
 EMBEDDED = "SQLite + Whoosh"
@@ -79,3 +80,47 @@ def test_report_has_a_table_per_benchmark_and_an_svg_per_figure(tmp_path):
     assert len(bars) == 4  # a median and a p95 for each configuration
     targets = svg.findall("{http://www.w3.org/2000/svg}line[@stroke-dasharray]")
     assert len(targets) == 1
+
+
+def test_recorded_larger_run_is_set_beside_this_runs_figures(tmp_path):
+    record = {
+        "measured": "2026-02-01T10:00+00:00",
+        "command": ".venv/bin/python -m bench.scale_run --posts 1000000 --requests 40",
+        "configuration": SCALE,
+        "dataset": {"posts": 1_000_000, "answers": 3_000_000, "people": 50_000},
+        "resources": [["Database on disk", "21.50 GB"]],
+        "notes": ["feed: 312 s"],
+        "rows": [
+            Row("feed", "home feed (my network)", SCALE, 120.0, 300.0, 50.0, "ms").to_json(),
+            Row("search", "rare term", SCALE, 7.0, 9.0, 60.0, "ms").to_json(),
+        ],
+    }
+    (tmp_path / "growth-1m.json").write_text(json.dumps(record))
+    (tmp_path / "other.json").write_text("{}")  # not a recorded run: ignored
+    growth = growth_records(tmp_path)
+    path = tmp_path / "benchmarks.md"
+
+    write_report(path, made_up_run(), ROWS, growth)
+
+    text = path.read_text()
+    assert "## How cost grows" in text
+    assert f"### {SCALE} at 1,000,000 posts, 3,000,000 answers, 50,000 people" in text
+    assert "Recorded on 2026-02-01 with:" in text
+    assert ".venv/bin/python -m bench.scale_run --posts 1000000 --requests 40" in text
+    assert f"configuration ({'20 posts, 5 people'})" in text
+    # 40 ms in this run's scale configuration, 120 ms recorded: three times the cost.
+    assert (
+        "| Feed, question and tag pages: home feed (my network) | 40.0 ms | 120 ms | 300 ms "
+        "| 3.0× |  |"
+    ) in text
+    assert "| Search: rare term | — | 7.0 ms | 9.0 ms | — |  |" in text  # not in this run
+    assert "| Database on disk | 21.50 GB |" in text
+    assert "* feed: 312 s" in text
+
+
+def test_report_without_recorded_runs_has_no_growth_section(tmp_path):
+    path = tmp_path / "benchmarks.md"
+
+    write_report(path, made_up_run(), ROWS, growth_records(tmp_path))
+
+    assert "How cost grows" not in path.read_text()
