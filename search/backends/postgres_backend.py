@@ -39,7 +39,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -375,6 +375,16 @@ class PostgresBackend(SearchBackend):
                 batch = unique[start : start + WRITE_BATCH]
                 sql = _UPSERT.replace("{rows}", ", ".join([_UPSERT_ROW] * len(batch)))
                 cursor.execute(sql, [value for d in batch for value in _row(d)])
+
+    def bulk_index(self, batches: Iterable[list[Document]]) -> int:
+        """A rebuild, then fresh planner statistics for the table: the common words'
+        document frequencies are read from them (_WORD_STATS), and until autovacuum
+        analyses the new rows every word would be counted again, capped at DF_CAP."""
+        done = super().bulk_index(batches)
+        with self._database("The search index was rebuilt but could not be analysed.") as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
+        _forget_statistics()
+        return done
 
     def remove(self, keys: list[str]) -> None:
         if not keys:

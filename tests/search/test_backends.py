@@ -364,6 +364,24 @@ def test_non_latin_words_are_found(backend):
     assert keys(find(backend, "кириллица")) == ["post:1"]
 
 
+def test_a_rebuild_leaves_fresh_statistics_for_the_word_frequencies(backend):
+    """The PostgreSQL backend reads common words' frequencies from the planner's statistics;
+    a rebuild must leave them, not wait for autovacuum."""
+    if not isinstance(backend, PostgresBackend):
+        pytest.skip("statistics are the PostgreSQL backend's")
+    backend.bulk_index(
+        [[doc(n, f"Release checklist {n}", "steps for the release") for n in range(40)]]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text FROM pg_stats "
+            "WHERE tablename = 'search_searchentry' AND attname = 'document'"
+        )
+        row = cursor.fetchone()
+    assert row is not None and "releas" in row[0]
+    assert keys(find(backend, "release"))
+
+
 def test_the_limit_cuts_the_hits_but_not_the_total(request, backend):
     backend.index([doc(n, f"Onboarding checklist {n}") for n in range(1, 8)])
     found = find(backend, "onboarding", limit=3)
