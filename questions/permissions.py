@@ -47,10 +47,16 @@ def seen_through(path: str, user: Viewer) -> Q:
     or counted by plain joins: testing each of them against visible_posts as an IN
     subquery read every visible post (100 ms and more per popular tag). Signed-in people
     only."""
+    return _seen(path, Q(**{f"{path}community_id__in": member_community_ids(user)}))
+
+
+def _seen(path: str, member: Q) -> Q:
+    """The one visibility rule for a post reached through `path`: not deleted, and outside
+    any community, in an open one, or in one the viewer belongs to (`member`)."""
     return Q(**{f"{path}deleted_at__isnull": True}) & (
         Q(**{f"{path}community__isnull": True})
         | Q(**{f"{path}community__visibility": Community.Visibility.OPEN})
-        | Q(**{f"{path}community_id__in": member_community_ids(user)})
+        | member
     )
 
 
@@ -63,11 +69,7 @@ def seen_through_by(path: str, person: str) -> Q:
             community_id=OuterRef(f"{path}community_id"), user_id=OuterRef(person)
         )
     )
-    return Q(**{f"{path}deleted_at__isnull": True}) & (
-        Q(**{f"{path}community__isnull": True})
-        | Q(**{f"{path}community__visibility": Community.Visibility.OPEN})
-        | Q(member)
-    )
+    return _seen(path, Q(member))
 
 
 def who_may_see_post(post: Post, people: Collection[int]) -> set[int]:
@@ -75,13 +77,10 @@ def who_may_see_post(post: Post, people: Collection[int]) -> set[int]:
     a deleted post; no query outside a private community, one inside."""
     if post.deleted_at is not None:
         return set()
-    if post.community_id is None or not post.community.is_private:  # type: ignore[union-attr]
+    members_only = mentionable_q(post.community)  # the same rule: members of a private one
+    if not members_only:
         return set(people)
-    return set(
-        Membership.objects.filter(community_id=post.community_id, user_id__in=people).values_list(
-            "user_id", flat=True
-        )
-    )
+    return set(User.objects.filter(members_only, pk__in=people).values_list("pk", flat=True))
 
 
 def may_view_post_by_ids(user_id: int, post_id: int) -> bool:
