@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from intranet.lib.tags import clean_tag_names
 from notifications.actions import notify_many
 from notifications.models import Notification
 from profiles.actions.leaving import _log, _require_staff
@@ -45,8 +46,6 @@ def ask_for_handover(
     `by` are dropped from the successors; former colleagues are not notified. At most once
     per (person, by) and day (the site's time zone): asking again that day notifies nobody
     and returns the first request with created=False, whatever the tags."""
-    from questions.tagging import clean_tag_names
-
     _require_staff(by)
     names: list[str] = []
     for tag in tags:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
+from intranet.lib.tags import clean_tag_names
 from profiles.actions.people import _reindex_person, ensure_profile
 from profiles.models import Profile, User
 
@@ -42,10 +43,8 @@ def set_availability(*, user: User, away_until: date | None, note: str = "") -> 
 
 
 def clean_topic_names(raw: str | list[str]) -> list[str]:
-    """Declared topics as tag names: the rules of post tags (questions.tagging), but up to
+    """Declared topics as tag names: the rules of post tags (intranet.lib.tags), but up to
     MAX_DECLARED_TOPICS of them. ValidationError with the message to show."""
-    from questions.tagging import clean_tag_names
-
     words = raw if isinstance(raw, list) else re.split(r"[,\s]+", raw)
     names: list[str] = []
     bad: list[str] = []
