@@ -6,5 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        # Reactions to Django's and allauth's hooks: sockets live no longer than sessions.
-        from notifications import signals  # noqa: F401
+        # signals: reactions to Django's and allauth's hooks (sockets live no longer than
+        # sessions). people: people sit below notifications; their actions send
+        # profiles.signals, answered there.
+        from notifications import people, signals  # noqa: F401

@@ -17,3 +17,6 @@ class QuestionsConfig(AppConfig):
         from search.providers import register_posts
 
         register_posts(QuestionsPostProvider())
+
+        # People sit below this app: anonymising someone renames what they wrote.
+        from questions import people  # noqa: F401

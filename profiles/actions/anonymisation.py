@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import events
+from profiles import signals
 from profiles.actions.leaving import _log, _require_staff, mark_departed
 from profiles.actions.people import _reindex_person
 from profiles.models import PeopleLog, Profile, User
@@ -27,7 +27,9 @@ def anonymise_person(*, by: User, user: User, reason: str) -> Profile:
     location, away note and declared topics are cleared (the department stays); their
     e-mail addresses and social (SSO) accounts are removed. Posts, answers, likes, drafts
     and downloads stay, now under the anonymous name. Logged with who, when and why; the
-    person document and their posts (which carry the author's name) are reindexed.
+    person document is reindexed; on profiles.signals.person_anonymised (sent in this
+    transaction) the posts reindex what they wrote (it carries the author's name) and
+    notifications forget their bell, after commit.
 
     Preconditions: `by` is staff (PermissionDenied) and not the person; a reason of at most
     MAX_ANONYMISE_REASON characters (ValidationError naming "reason"). Idempotent: an
@@ -36,8 +38,6 @@ def anonymise_person(*, by: User, user: User, reason: str) -> Profile:
     from allauth.socialaccount.models import SocialAccount
 
     from profiles.models import DeclaredTopic
-    from questions.models import Post
-    from search.indexing import reindex_posts
 
     _require_staff(by)
     reason = " ".join(reason.split())
@@ -74,8 +74,7 @@ def anonymise_person(*, by: User, user: User, reason: str) -> Profile:
     SocialAccount.objects.filter(user=user).delete()
     _log(by=by, user=user, action=PeopleLog.Action.ANONYMISED, detail={"reason": reason})
     _reindex_person(user.pk)
-    reindex_posts(*Post.objects.filter(author=user).values_list("pk", flat=True))
-    events.forget_bells_after_commit([user.pk])
+    signals.person_anonymised.send(sender=User, user_id=user.pk)
     return profile
 
 

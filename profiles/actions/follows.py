@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from taggit.models import Tag
 
-from notifications.actions import notify
-from notifications.models import Notification
+from profiles import signals
 from profiles.models import User
 
 
 def set_follow_person(*, follower: User, person: User, following: bool) -> None:
-    """Follow (or stop following) a colleague: their posts and mentions reach your feed."""
+    """Follow (or stop following) a colleague: their posts and mentions reach your feed.
+    Starting to follow sends profiles.signals.person_followed in this transaction
+    (notifications writes the person a FOLLOWED notification, pushed after commit)."""
     from profiles.models import Follow
     from profiles.permissions import require_colleague
 
@@ -21,7 +22,7 @@ def set_follow_person(*, follower: User, person: User, following: bool) -> None:
     if following:
         _, created = Follow.objects.get_or_create(follower=follower, user=person)
         if created:
-            notify(recipient=person, actor=follower, verb=Notification.Verb.FOLLOWED)
+            signals.person_followed.send(sender=User, follower=follower, person=person)
     else:
         Follow.objects.filter(follower=follower, user=person).delete()
 

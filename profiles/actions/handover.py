@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -11,8 +12,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from intranet.lib.tags import clean_tag_names
-from notifications.actions import notify_many
-from notifications.models import Notification
+from profiles import signals
 from profiles.actions.leaving import _log, _require_staff
 from profiles.models import HandoverRequest, PeopleLog, User
 
@@ -45,7 +45,11 @@ def ask_for_handover(
     names (ValidationError naming "tags" if none or a name is not allowed). The person and
     `by` are dropped from the successors; former colleagues are not notified. At most once
     per (person, by) and day (the site's time zone): asking again that day notifies nobody
-    and returns the first request with created=False, whatever the tags."""
+    and returns the first request with created=False, whatever the tags.
+
+    The notifications are written by the receivers of profiles.signals.handover_requested
+    (notifications), sent in this transaction; each returns how many people it notified,
+    and `notified` is their sum."""
     _require_staff(by)
     names: list[str] = []
     for tag in tags:
@@ -62,15 +66,15 @@ def ask_for_handover(
     try:
         with transaction.atomic():
             request = HandoverRequest.objects.create(person=person, by=by, tags=names, day=today)
-            rows = notify_many(
-                recipients=[person, *others.values()],
-                actor=by,
-                verb=Notification.Verb.HANDOVER,
-                handover=request,
+            responses = signals.handover_requested.send(
+                sender=User, request=request, successors=list(others.values())
             )
+            # Each receiver returns an int (profiles.signals), which django-stubs, typing
+            # every response as str | None, cannot know.
+            notified = sum(cast(int, count) for _, count in responses)
             detail = {"tags": names, "successors": list(others), "request": request.pk}
             _log(by=by, user=person, action=PeopleLog.Action.HANDOVER, detail=detail)
     except IntegrityError:  # a concurrent click asked first
         earlier = HandoverRequest.objects.get(person=person, by=by, day=today)
         return HandoverOutcome(earlier, created=False, notified=0)
-    return HandoverOutcome(request, created=True, notified=len(rows))
+    return HandoverOutcome(request, created=True, notified=notified)

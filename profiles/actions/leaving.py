@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from intranet.lib import domain_events
 from intranet.lib.access import NotAllowed
-from notifications import events
+from profiles import signals
 from profiles.actions.people import _reindex_person, ensure_profile, set_active
 from profiles.models import PeopleLog, Profile, User
 
@@ -136,7 +136,8 @@ def delete_person(*, by: User, user: User) -> None:
     """Delete a person for good: only someone who has no content (posts, answers, likes,
     draft versions, downloads, communities created: every PROTECTing foreign key). Their
     profile, follows, memberships, bookmarks and notifications go with them; the deletion
-    is logged (by id) and their person document leaves the search index.
+    is logged (by id); after commit their person document leaves the search index and
+    their bell is forgotten (the receivers of profiles.signals.person_deleted).
 
     Preconditions: `by` is staff (PermissionDenied) and not the person (ValidationError).
     A person with content raises PersonHasContent naming what they have, after logging the
@@ -153,8 +154,9 @@ def delete_person(*, by: User, user: User) -> None:
         user.pk = pk  # content arrived since the check: refuse as the check would have
         check_deletable(by=by, user=user)
         raise
-    _reindex_person(pk)
-    events.forget_bells_after_commit([pk])  # a reused id must not find this bell
+    # Search drops the document; notifications forget the bell, which a reused id must
+    # not find.
+    signals.person_deleted.send(sender=User, user_id=pk)
 
 
 def check_deletable(*, by: User, user: User, log: bool = True) -> None:

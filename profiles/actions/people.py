@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from intranet.lib.access import NotAllowed
 from intranet.lib.dates import validate_time_zone
-from notifications import events
+from profiles import signals
 from profiles.models import Department, Expertise, Profile, User
 
 
@@ -39,9 +39,9 @@ def ensure_profile(*, user: User, display_name: str = "") -> Profile:
 
 
 def _reindex_person(user_id: int) -> None:
-    from search.indexing import reindex_people
-
-    reindex_people(user_id)
+    """What colleagues find about the person may have changed: search reindexes their
+    document after commit (its receiver of profiles.signals.person_changed)."""
+    signals.person_changed.send(sender=User, user_id=user_id)
 
 
 def update_profile(
@@ -136,15 +136,16 @@ def set_active(*, user: User, active: bool) -> User:
     """Let a person sign in, or stop them. Stopping ends every session they have (a new
     session generation: the cookies they had never authenticate again, even after they
     are let back in, who then sign in anew) and closes their open sockets (after commit),
-    since a socket keeps the identity it had when it connected."""
+    since a socket keeps the identity it had when it connected. Their bell is forgotten
+    after commit either way. Both are done by notifications, on
+    profiles.signals.person_active_changed (sent in this transaction, when it changes)."""
 
     if user.is_active != active:
         User.objects.filter(pk=user.pk).update(is_active=active)
         Expertise.objects.filter(user=user).update(former=not active)
         user.is_active = active
-        events.forget_bells_after_commit([user.pk])
         if not active:
             User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
             user.refresh_from_db(fields=["session_generation"])
-            transaction.on_commit(lambda: events.close_user_sockets(user.pk))
+        signals.person_active_changed.send(sender=User, user_id=user.pk, active=active)
     return user
