@@ -44,10 +44,10 @@ def run(args: argparse.Namespace) -> list[Row]:
     from django.test.utils import CaptureQueriesContext
     from taggit.models import Tag
 
-    from profiles.expertise import recompute_expertise
     from profiles.models import Expertise, User
     from questions.models import Post
     from questions.standards import recompute_standards
+    from reports.expertise import recompute_expertise
     from search import indexing
 
     prepare_database(posts=args.posts, answers=args.answers, people=args.people)

@@ -43,10 +43,10 @@ def prepare(*, views_per_post: int, progress: bool = True) -> dict[str, int]:
     from django.utils import timezone
     from tqdm import tqdm
 
-    from profiles.expertise import recompute_expertise
     from profiles.models import Profile, User
     from questions.models import Answer, Post, PostView
     from questions.standards import recompute_standards
+    from reports.expertise import recompute_expertise
     from reports.people import has_leaving_dates, profile_field
     from search import indexing
     from search.models import SearchClick

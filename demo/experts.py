@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from demo.people import DEMO_DOMAIN
 from profiles.actions import set_availability, set_declared_topics
-from profiles.expertise import recompute_expertise
 from profiles.models import DeclaredTopic, Profile, User
+from reports.expertise import recompute_expertise
 
 AWAY = "ken"
 AWAY_NOTE = "At KubeCon; cluster access and on-call questions: ask @maria or in #kubernetes."

@@ -201,7 +201,7 @@ SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR") or VAR_DIR / "search-index")
 
 # --- Expertise and waiting questions --------------------------------------------------
 # Evidence of expertise (accepted answers, likes, draft downloaders) weighs half as much
-# after this many days (profiles.expertise).
+# after this many days (reports.expertise).
 EXPERTISE_HALF_LIFE_DAYS = env_int("EXPERTISE_HALF_LIFE_DAYS", 180, minimum=1)
 # An unanswered question this old is offered to available experts on its tags, each
 # person getting at most WAITING_NUDGES_PER_DAY such offers (manage.py

@@ -20,6 +20,8 @@ urlpatterns = [
     *signup,
     path("accounts/", include("allauth.urls")),
     path("people/", include("profiles.urls")),
+    # After profiles.urls: a person's board (people/<username>/) would answer for its pages.
+    path("people/", include("questions.people_urls")),
     path("", include("notifications.urls")),
     path("search/", include("search.urls")),
     path("staff/reports/", include("reports.urls")),

@@ -1,7 +1,7 @@
 """Who is away, as the compose box and the pages after posting say it.
 
 Mentioning someone who is away shows at once who they are, until when, their note, and up
-to three available colleagues who know about the post's tags (profiles.expertise).
+to three available colleagues who know about the post's tags (questions.experts).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils import dateformat, timezone
 from taggit.models import Tag
 
 from intranet.lib.dates import DATE_FORMAT
-from profiles.expertise import Suggestion, suggest_available_experts
 from profiles.models import DeclaredTopic, Expertise, Profile, User
+from questions.experts import Suggestion, suggest_available_experts
 from questions.models import Answer, Community, Mention, Post
 from questions.permissions import mentionable
 

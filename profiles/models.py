@@ -257,7 +257,7 @@ def _count(n: int, one: str, many: str) -> str:
 class Expertise(models.Model):
     """How much a person's colleagues have relied on them for a tag, with the evidence.
 
-    Derived data: profiles.expertise.recompute_expertise replaces every row at once, from
+    Derived data: reports.expertise.recompute_expertise replaces every row at once, from
     posts outside private communities only. The counts are the evidence as shown; `score`
     weighs it and lets older evidence fade."""
 

@@ -23,6 +23,7 @@ from intranet.lib import ratelimit
 from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import ensure_profile
 from profiles.availability import warn_away_mentions
+from profiles.expertise import experts_for_tag
 from profiles.models import Follow, Profile
 from questions import actions, feeds, standards
 from questions.files import FILE_TYPES
@@ -539,8 +540,6 @@ TAG_PAGE_EXPERTS = 5
 
 @require_GET
 def tag_page(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    from profiles.expertise import experts_for_tag
-
     tag = get_object_or_404(Tag, slug=slug)
     page = feeds.tag_feed(request.user, tag.pk, cursor=request.GET.get("after"))
     context: dict[str, Any] = {"tag": tag}

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.models import Tag
 
-from profiles.expertise import available_candidates
 from profiles.models import Expertise, Profile, User, current_q
+from questions.experts import available_candidates
 from questions.models import Answer, Post
 from reports import charts
 from reports.people import Person, has_leaving_dates, leaving_colleagues, leaving_q

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from profiles.expertise import expertise_tags
 from profiles.models import User
 from search import providers
 
@@ -99,7 +100,7 @@ def post_documents(post_ids: Iterable[int]) -> tuple[list[Document], list[str]]:
 def person_tags(user_ids: list[int], per_person: int = 5) -> dict[int, list[str]]:
     """Earned expertise first (strongest first), then declared topics, then, for room
     left, what the person writes and answers about most."""
-    tags = providers.expertise_tags(user_ids, per_person)
+    tags = expertise_tags(user_ids, per_person)
     for user_id, written in providers.posts().written_tags(user_ids, per_person).items():
         mine = tags.setdefault(user_id, [])
         mine.extend(t for t in written if t not in mine)

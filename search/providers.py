@@ -1,10 +1,11 @@
-"""What search learns about posts and people's expertise, from the apps that own them.
+"""What search learns about posts, from the app that owns them.
 
-Search sits below the posts (`questions`) and the insights (earned expertise): it indexes,
-filters and ranks them without importing them. Each owner registers a provider here from
-its `AppConfig.ready()`; search asks `posts()` and `expertise_tags()` when it runs. The
-types below are read by the type checker only (under TYPE_CHECKING), so the dependency runs
-one way at run time: the owners import search, never the reverse.
+Search sits below the posts (`questions`): it indexes, filters and ranks them without
+importing them. `questions` registers a provider here from its `AppConfig.ready()`; search
+asks `posts()` when it runs. The types below are read by the type checker only (under
+TYPE_CHECKING), so the dependency runs one way at run time: the owner imports search, never
+the reverse. (People's earned and declared topics sit below search: search.documents reads
+them from profiles.expertise directly.)
 """
 
 from __future__ import annotations
@@ -82,15 +83,7 @@ class PostProvider(Protocol):
     def signal_tables(self) -> SignalTables: ...
 
 
-class ExpertiseProvider(Protocol):
-    def __call__(self, user_ids: list[int], per_person: int) -> dict[int, list[str]]:
-        """Tag names per person for people documents: earned topics, strongest first, then
-        declared ones. People with neither are left out."""
-        ...
-
-
 _posts: PostProvider | None = None
-_expertise: ExpertiseProvider | None = None
 
 
 def register_posts(provider: PostProvider) -> None:
@@ -98,18 +91,7 @@ def register_posts(provider: PostProvider) -> None:
     _posts = provider
 
 
-def register_expertise(provider: ExpertiseProvider) -> None:
-    global _expertise
-    _expertise = provider
-
-
 def posts() -> PostProvider:
     if _posts is None:
         raise ImproperlyConfigured("No app registered a post provider for search.")
     return _posts
-
-
-def expertise_tags(user_ids: list[int], per_person: int) -> dict[int, list[str]]:
-    """Earned and declared topics per person; none when no app keeps expertise (people are
-    then found by what they write)."""
-    return _expertise(user_ids, per_person) if _expertise is not None else {}

@@ -51,8 +51,8 @@ def nudge_waiting_questions(
     first, so the longest-waiting get the experts' daily share. Safe to run again at any
     time: a second run finds the Nudge rows. `progress` is called with 1 per question.
     """
-    from profiles.expertise import available_candidates
     from profiles.models import Nudge
+    from questions.experts import available_candidates
     from questions.models import Post, TaggedPost
 
     now = now or timezone.now()

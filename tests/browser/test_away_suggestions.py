@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from profiles.expertise import recompute_expertise
+from reports.expertise import recompute_expertise
 from tests.browser.actions import mention_via_autocomplete
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

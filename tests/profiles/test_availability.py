@@ -11,10 +11,11 @@ from django.utils import timezone
 from intranet.lib.dates import format_when
 from profiles.actions import set_active, set_availability, set_declared_topics
 from profiles.availability import away_notice
-from profiles.expertise import recompute_expertise, suggest_available_experts
 from profiles.models import Profile
 from questions import actions
 from questions.actions import find_mentioned_people
+from questions.experts import suggest_available_experts
+from reports.expertise import recompute_expertise
 
 HTMX = {"HX-Request": "true"}
 

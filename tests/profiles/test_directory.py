@@ -6,8 +6,9 @@ from django.template.loader import render_to_string
 from taggit.models import Tag
 
 from profiles.actions import set_active, set_declared_topics
-from profiles.expertise import experts_for_tag, recompute_expertise
+from profiles.expertise import experts_for_tag
 from profiles.views import PEOPLE_PER_PAGE
+from reports.expertise import recompute_expertise
 
 HTMX = {"HX-Request": "true"}
 

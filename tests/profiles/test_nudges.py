@@ -12,9 +12,9 @@ from django.utils import timezone
 from notifications.events import notification_text
 from notifications.models import Notification
 from profiles.actions import nudge_waiting_questions, set_active, set_declared_topics
-from profiles.expertise import recompute_expertise
 from profiles.models import Nudge
 from questions.models import Post
+from reports.expertise import recompute_expertise
 
 WAITING = Notification.Verb.WAITING
 

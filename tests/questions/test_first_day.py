@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from profiles.actions import mark_departed, set_declared_topics, set_follow_person
-from profiles.expertise import recompute_expertise
 from questions import actions
 from questions.first_day import FirstDay, first_day
+from reports.expertise import recompute_expertise
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Search learns about posts and expertise through the providers their owners register."""
+"""Search learns about posts through the provider their owner registers, and about people's
+topics from their earned and declared expertise (profiles.expertise), read directly."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from profiles.actions import set_declared_topics
 from profiles.models import User
+from questions.models import Post
 from questions.search_provider import QuestionsPostProvider
 from search import providers
 from search.documents import person_documents
@@ -23,23 +26,22 @@ def test_search_without_a_post_provider_says_so(monkeypatch: pytest.MonkeyPatch)
         providers.posts()
 
 
-def test_people_are_found_by_what_they_write_when_no_app_keeps_expertise(
-    monkeypatch: pytest.MonkeyPatch, make_user: Callable[..., User]
+def test_people_without_expertise_are_found_by_what_they_write(
+    make_user: Callable[..., User], make_question: Callable[..., Post]
 ) -> None:
     person = make_user()
-    monkeypatch.setattr(providers, "_expertise", None)
-    assert providers.expertise_tags([person.pk], 5) == {}
-
-
-def test_registered_expertise_reaches_people_documents(
-    monkeypatch: pytest.MonkeyPatch, make_user: Callable[..., User]
-) -> None:
-    person = make_user()
-    monkeypatch.setattr(
-        providers,
-        "_expertise",
-        lambda user_ids, per_person: {pk: ["kubernetes"] for pk in user_ids},
-    )
+    make_question(author=person, tags=["kubernetes"])
     [document], gone = person_documents([person.pk])
     assert document.tags == ["kubernetes"]
+    assert gone == []
+
+
+def test_declared_expertise_reaches_people_documents(
+    make_user: Callable[..., User], make_question: Callable[..., Post]
+) -> None:
+    person = make_user()
+    set_declared_topics(user=person, topics="helm")
+    make_question(author=person, tags=["kubernetes"])
+    [document], gone = person_documents([person.pk])
+    assert document.tags == ["helm", "kubernetes"]  # expertise first, then what they write
     assert gone == []

@@ -27,10 +27,10 @@ from django.test import Client
 
 from notifications.models import Notification
 from profiles.actions import set_follow_person, set_follow_tag
-from profiles.expertise import recompute_expertise
 from profiles.models import User
 from questions import actions
 from questions.models import Answer, Bookmark, Community, DraftVersion, Post
+from reports.expertise import recompute_expertise
 from tests.conftest import TEST_PASSWORD
 
 PRIVATE_COMMUNITY = "Skunkworks Okapi"

@@ -1,4 +1,4 @@
-"""Recompute who knows about what from peer signals (profiles.expertise). Run nightly."""
+"""Recompute who knows about what from peer signals (reports.expertise). Run nightly."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from profiles.expertise import recompute_expertise
+from reports.expertise import recompute_expertise
 
 
 class Command(BaseCommand):
