@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> list[Row]:
 
     from profiles.models import Expertise, User
     from questions.models import Post
-    from questions.standards import recompute_standards
     from reports.expertise import recompute_expertise
+    from reports.standards import recompute_standards
     from search import indexing
 
     prepare_database(posts=args.posts, answers=args.answers, people=args.people)

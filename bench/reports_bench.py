@@ -45,9 +45,9 @@ def prepare(*, views_per_post: int, progress: bool = True) -> dict[str, int]:
 
     from profiles.models import Profile, User
     from questions.models import Answer, Post, PostView
-    from questions.standards import recompute_standards
     from reports.expertise import recompute_expertise
     from reports.people import has_leaving_dates, profile_field
+    from reports.standards import recompute_standards
     from search import indexing
     from search.models import SearchClick
 

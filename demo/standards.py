@@ -45,7 +45,7 @@ from questions.models import (
     Post,
     VersionDownload,
 )
-from questions.standards import recompute_standards
+from reports.standards import recompute_standards
 
 DAYS = 45  # daily runs to replay; more than questions.standards.SUSTAINED_DAYS
 SEVERITY_TITLE = "Which incident severity levels do we use?"

@@ -27,7 +27,6 @@ from profiles.models import (
     DeclaredTopic,
     Department,
     Expertise,
-    Nudge,
     PeopleLog,
     Profile,
     User,
@@ -293,14 +292,6 @@ class DeclaredTopicAdmin(admin.ModelAdmin[DeclaredTopic]):
     list_select_related = ["user", "tag"]
     search_fields = ["user__username", "tag__name"]
     raw_id_fields = ["user", "tag"]
-
-
-@admin.register(Nudge)
-class NudgeAdmin(admin.ModelAdmin[Nudge]):
-    list_display = ["post", "user", "created_at"]
-    list_select_related = ["post", "user"]
-    raw_id_fields = ["post", "user"]
-    date_hierarchy = "created_at"
 
 
 @admin.register(PeopleLog)

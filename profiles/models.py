@@ -314,24 +314,6 @@ class Expertise(models.Model):
         return " · ".join(self.evidence)
 
 
-class Nudge(models.Model):
-    """A person was offered a waiting question (see profiles.actions.nudge_waiting_questions):
-    at most once per question and person; the rows of a day enforce the daily cap."""
-
-    post = models.ForeignKey("questions.Post", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="nudges")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["post", "user"], name="nudge_once_per_question"),
-        ]
-        indexes = [models.Index(fields=["user", "created_at"], name="nudge_user_day")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} nudged about {self.post_id}"
-
-
 class HandoverRequest(models.Model):
     """Staff asked a leaving person, and the colleagues suggested to take over, to hand over
     some topics (profiles.actions.ask_for_handover). At most one per person, asker and day

@@ -2,7 +2,7 @@
 
 Recorded when a post or answer is written or edited (questions.actions calls
 record_item_links inside its transaction), so that the de facto standards can count how
-often an item is referred to (questions.standards). The stored, sanitized HTML is read
+often an item is referred to (reports.standards). The stored, sanitized HTML is read
 rather than the Markdown, so Markdown links, autolinks and bare URLs all count.
 """
 

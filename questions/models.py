@@ -460,7 +460,7 @@ class PostView(models.Model):
         return f"{self.user_id} viewed {self.post_id} on {self.day}"
 
 
-# --- De facto standards (computed by questions.standards) ------------------------------
+# --- De facto standards (computed by reports.standards, shown by questions.standards) ----
 
 
 class ItemLink(models.Model):
@@ -540,6 +540,9 @@ class StandardQuerySet(models.QuerySet["Standard"]):
         )
 
 
+ItemKey = tuple[int, int]  # a standing's item: (post id, answer id or 0 for the post itself)
+
+
 class Standard(models.Model):
     """The current standing of a notable item in a tag: the de facto standard, the fastest
     riser, a strong contender, or a former standard. Written only by recompute_standards;
@@ -586,7 +589,7 @@ class Standard(models.Model):
         return f"{self.get_status_display()} in #{self.tag_id}: {self.post_id}/{self.answer_id}"
 
     @property
-    def item_key(self) -> tuple[int, int]:
+    def item_key(self) -> ItemKey:
         return (self.post_id, self.answer_id or 0)
 
     @property
@@ -605,6 +608,8 @@ class Standard(models.Model):
     @property
     def reasons(self) -> list[str]:
         """The evidence in words ("12 people in 4 departments", "liked by 9"...)."""
+        # Within this app, not across apps: questions.standards reads these models, so
+        # importing it at the top of this module would be a cycle.
         from questions.standards import reasons
 
         return reasons(self.evidence)

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Knowledge-retention reports"
+    verbose_name = "Insights"
 
     def ready(self) -> None:
         from django.db.models.signals import post_save

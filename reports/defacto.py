@@ -1,4 +1,4 @@
-"""De facto standards over time (questions.standards computes them daily).
+"""De facto standards over time (reports.standards computes them daily).
 
 * Topics with an established standard, week by week: from each Standard row's history (a
   standard since `since`; a former one was the standard from `evidence["standard_since"]`

@@ -1,14 +1,18 @@
 """Daily summaries the participation report and the reports' index read instead of every
-post, answer and like (see reports.summaries for how they are kept).
+post, answer and like (see reports.summaries for how they are kept), and the nudges about
+waiting questions (reports.nudges).
 
-Ids of communities, departments, tags and people are plain integers, not foreign keys: a
-summary is a count, it must never block or cascade a deletion, and a stale id only names
-a group that no longer exists.
+In the summaries, ids of communities, departments, tags and people are plain integers, not
+foreign keys: a summary is a count, it must never block or cascade a deletion, and a stale
+id only names a group that no longer exists.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
+
+from profiles.models import User
 
 
 class DaySummary(models.Model):
@@ -80,3 +84,24 @@ class SummaryState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} through {self.through}"
+
+
+class Nudge(models.Model):
+    """A person was offered a waiting question (see reports.nudges.nudge_waiting_questions):
+    at most once per question and person; the rows of a day enforce the daily cap.
+
+    The model came from profiles (reports 0002): its table keeps that app's name."""
+
+    post = models.ForeignKey("questions.Post", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="nudges")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "profiles_nudge"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="nudge_once_per_question"),
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="nudge_user_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} nudged about {self.post_id}"

@@ -19,7 +19,6 @@ from profiles.actions.leaving import (
     mark_returned,
     set_leaving_date,
 )
-from profiles.actions.nudges import NUDGE_CANDIDATES_PER_TAG, NudgeReport, nudge_waiting_questions
 from profiles.actions.people import (
     create_person,
     default_display_name,
@@ -41,8 +40,6 @@ __all__ = [
     "MAX_ANONYMISE_REASON",
     "MAX_AWAY_NOTE",
     "MAX_DECLARED_TOPICS",
-    "NUDGE_CANDIDATES_PER_TAG",
-    "NudgeReport",
     "PersonHasContent",
     "anonymise_person",
     "anonymous_name",
@@ -55,7 +52,6 @@ __all__ = [
     "ensure_profile",
     "mark_departed",
     "mark_returned",
-    "nudge_waiting_questions",
     "set_active",
     "set_availability",
     "set_declared_topics",

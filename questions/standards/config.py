@@ -1,4 +1,7 @@
-"""The algorithm's weights and thresholds (described in questions.standards).
+"""The thresholds of the de facto standards: the rules the daily computation applies
+(reports.standards) and that the pages state ("has led for 21 days, with 5 people in 2
+departments"), so they sit here, below both. The weights, which only the computation reads,
+are in reports.standards.weights.
 
 They belong to the algorithm, not to a deployment: they change here, with the tests.
 """
@@ -7,21 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LIKE_WEIGHT = 1.0
-DOWNLOAD_WEIGHT = 1.0
-LINK_WEIGHT = 2.0
-ACCEPTED_WEIGHT = 3.0
-DEPARTMENT_SPREAD = 0.15
-COMMUNITY_SPREAD = 0.05
-MAX_SPREAD = 2.0
-# Period boundaries in windows of WINDOW_DAYS: [0, 1), [1, 2), [2, 3), [3, 6),
-# [6, 12), [12, ...). Period 0 is the recent window, period 1 the previous one.
-PERIOD_EDGES = (0, 1, 2, 3, 6, 12)
-SPARKLINE_DAYS = 60
+SPARKLINE_DAYS = 60  # the trend the Standards page draws (the run keeps snapshots that long)
 
 
-# The algorithm's thresholds (see questions.standards). They belong to the algorithm, not
-# to a deployment: they change here, with the tests, like the weights above.
 SUSTAINED_DAYS = 21  # leading every daily snapshot this long makes the standard...
 MIN_PEOPLE = 5  # ...with this many supporters...
 MIN_DEPARTMENTS = 2  # ...in this many departments...
@@ -53,13 +44,6 @@ class Thresholds:
     def lookback_days(self) -> int:
         """How far back the rank-1 history is read to decide promotion and demotion."""
         return self.sustained_days + self.grace_days + 1
-
-    def period_weights(self) -> list[float]:
-        middles = [
-            (low + high) / 2 for low, high in zip(PERIOD_EDGES, PERIOD_EDGES[1:], strict=False)
-        ]
-        middles.append(PERIOD_EDGES[-1] * 1.5)
-        return [0.5 ** (m * self.window_days / self.half_life_days) for m in middles]
 
 
 # What recompute_standards and the pages use (tests replace it to try other thresholds).

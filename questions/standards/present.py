@@ -17,11 +17,10 @@ from django.utils.dateparse import parse_date
 
 from intranet.lib.dates import format_when
 from intranet.lib.excerpts import plain_excerpt
-from questions.models import Answer, Post, Standard, StandingSnapshot
+from questions.models import Answer, ItemKey, Post, Standard, StandingSnapshot
 from questions.permissions import Viewer, visible_posts
 from questions.standards import config
 from questions.standards.config import SPARKLINE_DAYS
-from questions.standards.scoring import ItemKey
 
 
 def visible_standards(viewer: Viewer) -> QuerySet[Standard]:

@@ -9,18 +9,16 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from notifications.models import Notification, NotificationPreference
+from tests.support.migrations import leaves_before
 
-# The last migration of profiles before the move, when notifications had no app of their own.
-PROFILES_BEFORE_THE_MOVE = ("profiles", "0012_profile_theme")
+# The first migration of the move: profiles' models leave its state.
+THE_MOVE = ("profiles", "0013_notifications_move_out")
 
 
 def leaves_before_the_move(executor: MigrationExecutor) -> list[tuple[str, str]]:
-    """The leaf nodes of the last main with notifications in profiles: every other app's as
-    now (migrating profiles back unapplies notifications 0001, which depends on it)."""
-    leaves = executor.loader.graph.leaf_nodes()
-    return [n for n in leaves if n[0] not in ("profiles", "notifications")] + [
-        PROFILES_BEFORE_THE_MOVE
-    ]
+    """The leaf nodes of the last main with notifications in profiles (migrating profiles
+    back unapplies notifications 0001, and any later move, which depend on it)."""
+    return leaves_before(executor, THE_MOVE)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from questions import actions
 from questions.models import Community, Standard
-from questions.standards import recompute_standards
+from questions.standards import reasons
+from reports.standards import recompute_standards
 from tests.questions.test_query_counts import MAX_QUERIES, count_queries
 from tests.support.standards import download_on, like_at, set_thresholds
 
@@ -185,3 +186,26 @@ def test_pages_with_standards_use_constant_queries(
     many = count_queries(client, url)
     assert many == few, f"{url}: {few} queries with few standards, {many} with many"
     assert many <= most
+
+
+def test_reasons_read_as_evidence():
+    evidence = {
+        "people": 17,
+        "departments": 4,
+        "likes": 14,
+        "downloaders": 9,
+        "links": 6,
+        "accepted": True,
+        "score": 40.2,
+    }
+    assert reasons(evidence) == [
+        "17 people in 4 departments",
+        "liked by 14",
+        "downloaded by 9",
+        "linked from 6 posts",
+        "accepted",
+    ]
+    assert reasons({"people": 1, "departments": 1, "links": 1}) == [
+        "1 person in 1 department",
+        "linked from 1 post",
+    ]

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from notifications.events import notification_text
 from notifications.models import Notification
-from profiles.actions import nudge_waiting_questions, set_active, set_declared_topics
-from profiles.models import Nudge
+from profiles.actions import set_active, set_declared_topics
 from questions.models import Post
 from reports.expertise import recompute_expertise
+from reports.models import Nudge
+from reports.nudges import nudge_waiting_questions
 
 WAITING = Notification.Verb.WAITING
 

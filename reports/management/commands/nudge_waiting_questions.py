@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from profiles.actions import nudge_waiting_questions
+from reports.nudges import nudge_waiting_questions
 
 
 class Command(BaseCommand):

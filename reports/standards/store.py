@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from questions.models import Standard, StandingSnapshot
+from questions.models import ItemKey, Standard, StandingSnapshot
 from questions.standards import config
 from questions.standards.config import SPARKLINE_DAYS, Thresholds
-from questions.standards.scoring import ItemKey, ItemStats, Scorer
-from questions.standards.states import History, Pair, Wanted, decide, find_risers, keep_unranked
+from reports.standards.scoring import ItemStats, Scorer
+from reports.standards.states import History, Pair, Wanted, decide, find_risers, keep_unranked
 
 Progress = Callable[[str], object]
 
@@ -59,7 +59,7 @@ def recompute_standards(
 ) -> RecomputeSummary:
     """Score every item in every tag as of `now` (default: the current time), store that
     day's snapshots of each tag's top items, and move items between the states described
-    in questions.standards. A second run on the same day replaces that day's snapshots;
+    in reports.standards. A second run on the same day replaces that day's snapshots;
     runs for past days (oldest first) rebuild the history. Writes in one transaction and
     sends nothing. `progress` is called with the name of each stage."""
     started = time.monotonic()

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,10 +14,10 @@ from django.utils import timezone
 
 from notifications.actions import notify_many
 from notifications.models import Notification
+from questions.experts import available_candidates
 from profiles.models import User
-
-if TYPE_CHECKING:
-    from questions.models import Community, Post
+from questions.models import Community, Post, TaggedPost
+from reports.models import Nudge
 
 # Candidates read per tag when offering waiting questions: enough to pass over those
 # already offered the question or who had their daily share.
@@ -51,10 +50,6 @@ def nudge_waiting_questions(
     first, so the longest-waiting get the experts' daily share. Safe to run again at any
     time: a second run finds the Nudge rows. `progress` is called with 1 per question.
     """
-    from profiles.models import Nudge
-    from questions.experts import available_candidates
-    from questions.models import Post, TaggedPost
-
     now = now or timezone.now()
     step = progress or (lambda n: None)
     cap = settings.WAITING_NUDGES_PER_DAY
@@ -142,8 +137,6 @@ def nudge_waiting_questions(
 def _nudge(post: Post, people: list[User], *, now: datetime) -> bool:
     """Record the nudges and notify, in one transaction; False if a concurrent run offered
     the question to one of them first (then this run offers it to nobody)."""
-    from profiles.models import Nudge
-
     try:
         with transaction.atomic():
             Nudge.objects.bulk_create([Nudge(post=post, user=p, created_at=now) for p in people])

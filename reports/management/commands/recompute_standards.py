@@ -1,4 +1,4 @@
-"""Recompute the de facto standards of every tag (questions.standards). Run once a day
+"""Recompute the de facto standards of every tag (reports.standards). Run once a day
 (cron, or a scheduler): leadership is measured in daily snapshots."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from tqdm import tqdm
 
-from questions.standards import recompute_standards
+from reports.standards import recompute_standards
 
 STAGES = ("signals", "supporters", "ranking", "states")
 

@@ -16,8 +16,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from profiles.models import Profile
-from questions.models import Community, DraftDownload, ItemLink, Like, Membership, Post, TaggedPost
-from questions.standards.config import (
+from questions.models import (
+    Community,
+    DraftDownload,
+    ItemKey,
+    ItemLink,
+    Like,
+    Membership,
+    Post,
+    TaggedPost,
+)
+from questions.standards.config import Thresholds
+from reports.standards.weights import (
     ACCEPTED_WEIGHT,
     COMMUNITY_SPREAD,
     DEPARTMENT_SPREAD,
@@ -26,10 +36,8 @@ from questions.standards.config import (
     LINK_WEIGHT,
     MAX_SPREAD,
     PERIOD_EDGES,
-    Thresholds,
+    period_weights,
 )
-
-ItemKey = tuple[int, int]  # (post id, answer id or 0 for the post itself)
 
 
 @dataclass(slots=True)
@@ -95,7 +103,7 @@ class Scorer:
             )
         )
         self.items: dict[ItemKey, ItemStats] = defaultdict(ItemStats)
-        self.decay = thresholds.period_weights()
+        self.decay = period_weights(thresholds)
 
     # Eligibility -----------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from questions.models import Answer, Post, Standard, StandingSnapshot, TaggedPost
+from questions.models import Answer, ItemKey, Post, Standard, StandingSnapshot, TaggedPost
 from questions.standards.config import Thresholds
-from questions.standards.scoring import ItemKey, ItemStats, Scorer
+from reports.standards.scoring import ItemStats, Scorer
 
 Pair = tuple[int, ItemKey]  # (tag id, item)
 # What a row remembers of its past; everything else in `evidence` is today's.
