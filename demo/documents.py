@@ -24,7 +24,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from demo.datafiles import DATA_DIR, records
 
@@ -92,7 +92,9 @@ class Block:
 
 def front_matter(text: str) -> tuple[dict[str, Any], str]:
     """The TOML between the `+++` lines that open `text`, and the rest of it."""
-    _before, matter, body = text.split("+++\n", 2)
+    if not text.startswith("+++\n"):
+        raise ValueError("a Word or PowerPoint template starts with its +++ front matter")
+    _empty, matter, body = text.split("+++\n", 2)
     return tomllib.loads(matter), body
 
 
@@ -131,16 +133,29 @@ def blocks(body: str) -> list[Block]:
 # --- Word, PowerPoint and PNG ----------------------------------------------------------
 
 
+class _CoreProperties(Protocol):
+    """What python-docx and python-pptx both let us set on a file's core properties."""
+
+    title: str
+    author: str
+    last_modified_by: str
+    revision: int
+
+
+def _describe(properties: _CoreProperties, meta: dict[str, Any], version: int) -> None:
+    """Title, author and revision, as a document's properties show them."""
+    properties.title = meta["title"]
+    properties.author = properties.last_modified_by = meta["author"]
+    properties.revision = version
+
+
 def word(text: str, *, version: int) -> bytes:
     """A .docx with a title, a status line, and headed sections of paragraphs and tables."""
     import docx
 
     meta, body = front_matter(text)
     document = docx.Document()
-    properties = document.core_properties
-    properties.title = meta["title"]
-    properties.author = properties.last_modified_by = meta["author"]
-    properties.revision = version
+    _describe(document.core_properties, meta, version)
     document.add_heading(meta["title"], level=0)
     document.add_paragraph().add_run(meta["status"]).italic = True
     sections = 0
@@ -177,10 +192,7 @@ def slides(text: str, *, version: int) -> bytes:
 
     meta, body = front_matter(text)
     presentation = pptx.Presentation()
-    properties = presentation.core_properties
-    properties.title = meta["title"]
-    properties.author = properties.last_modified_by = meta["author"]
-    properties.revision = version
+    _describe(presentation.core_properties, meta, version)
     first = presentation.slides.add_slide(presentation.slide_layouts[0])
     if first.shapes.title is not None:
         first.shapes.title.text = meta["title"]
