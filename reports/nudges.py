@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from notifications.actions import notify_many
 from notifications.models import Notification
-from questions.experts import available_candidates
 from profiles.models import User
+from questions.experts import available_candidates
 from questions.models import Community, Post, TaggedPost
 from reports.models import Nudge
 
