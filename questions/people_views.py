@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
 from intranet.lib.http import AuthenticatedRequest
-from profiles.availability import AWAY_DATE_FORMAT, away_notice
+from profiles.availability import AWAY_DATE_FORMAT
 from profiles.expertise import declared_topics, top_topics
 from profiles.models import Follow, Profile, current_q
 from profiles.permissions import can_edit_profile, get_profile_for_user
 from questions import feeds
 from questions.actions import MAX_BODY, find_mentioned_people
+from questions.availability import away_notice
 from questions.models import Bookmark, Community
 from questions.permissions import (
     can_view_post,

@@ -22,10 +22,10 @@ from taggit.models import Tag
 from intranet.lib import ratelimit
 from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import ensure_profile
-from profiles.availability import warn_away_mentions
 from profiles.expertise import experts_for_tag
 from profiles.models import Follow, Profile
 from questions import actions, feeds, standards
+from questions.availability import warn_away_mentions
 from questions.files import FILE_TYPES
 from questions.first_day import first_day
 from questions.forms import (
