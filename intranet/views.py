@@ -11,6 +11,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from search import meaning
+from search.backend import get_backend
+
 
 @login_not_required
 @never_cache
@@ -22,9 +25,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     the site unhealthy: pages still work, and search says what is wrong. The same goes for
     search by meaning ("meaning": the reason), without which search works on words alone.
     """
-    from search import meaning
-    from search.backend import get_backend
-
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

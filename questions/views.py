@@ -21,7 +21,7 @@ from taggit.models import Tag
 
 from intranet.lib import ratelimit
 from intranet.lib.http import AuthenticatedRequest
-from profiles.actions import ensure_profile
+from profiles.actions import ensure_profile, set_follow_tag
 from profiles.expertise import experts_for_tag
 from profiles.models import Follow, Profile
 from questions import actions, feeds, standards
@@ -553,8 +553,6 @@ def tag_page(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def tag_follow(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    from profiles.actions import set_follow_tag
-
     tag = get_object_or_404(Tag, slug=slug)
     following = request.POST.get("following") != "0"
     set_follow_tag(follower=request.user, tag=tag, following=following)
