@@ -3,6 +3,6 @@
 Staff reports (reports.catalog and the report modules), the de facto standards
 (reports.standards, shown by questions' pages), the nudges about waiting questions
 (reports.nudges) and the daily digest (reports.digest). Nothing below imports this app
-(contract `reports-on-top`): it reads profiles, notifications, search and questions, and
+(the `layers` contract): it reads profiles, notifications, search and questions, and
 fills tables some of them own.
 """
