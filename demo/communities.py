@@ -1,18 +1,11 @@
-"""The demo company's communities (demo/data/communities.toml), and their names as the
-posts and the drafts refer to them."""
+"""The demo company's communities (demo/data/communities.toml); the posts and the drafts
+name theirs by `name`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from demo.datafiles import read, records
-
-PLATFORM = "Platform"
-RELEASE = "Release engineering"
-SALES = "Sales enablement"
-SUPPORT = "Support & escalations"
-LEADERSHIP = "Leadership"
-FALCON = "Project Falcon (M&A)"
 
 
 @dataclass(frozen=True)

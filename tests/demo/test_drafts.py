@@ -6,8 +6,10 @@ import io
 
 import pytest
 
+from demo.communities import COMMUNITIES
 from demo.documents import blocks, render
 from demo.drafts import DRAFTS
+from demo.people import CORE_PEOPLE
 from questions.extract import extract_text
 from questions.files import file_type_for
 
@@ -73,3 +75,14 @@ def test_every_demo_draft_version_is_a_valid_file_that_differs_from_the_one_befo
             now = content if text is None else text
             assert now != before, f"{draft.title}: {version.filename} did not change"
             before = now
+
+
+def test_every_person_and_community_a_draft_names_is_in_the_demo_company():
+    # A misspelt community would share a private draft with everyone.
+    people = {person.username for person in CORE_PEOPLE}
+    communities = {community.name for community in COMMUNITIES}
+    for draft in DRAFTS:
+        assert draft.author in people
+        assert draft.community is None or draft.community in communities
+        for version in draft.versions:
+            assert {username for username, _text in version.comments} <= people
