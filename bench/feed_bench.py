@@ -132,25 +132,13 @@ def busiest_subjects() -> tuple[Any, Any, Any]:
     return viewer, question, tag
 
 
-def run(args: argparse.Namespace) -> list[Row]:
-    """Seed if needed, time each page, print the table; return the figures."""
-    from django.db import connection
-    from django.test import Client
-
-    from profiles.models import Follow, User
-    from questions.models import Post
-
-    prepare_database(posts=args.posts, answers=args.answers, people=args.people)
-    viewer, question, tag = busiest_subjects()
-    client = Client()
-    client.force_login(viewer)
-    follows = Follow.objects.filter(follower=viewer).count()
-    # (name, as printed, what varies with the data, url): names stay the same in every
-    # configuration, so that the report can set them side by side.
+def page_list(question: Any, tag: Any) -> list[tuple[str, str, str, str]]:
+    """The pages measured, as (name, as printed, what varies with the data, url): names
+    stay the same in every configuration, so that the report can set them side by side."""
     search_url = "/search/?" + urllib.parse.urlencode({"q": tag.name})
     answers = f"{question.answer_count} answers"
     tagged = f"#{tag.name}, {getattr(tag, 'n', 0)} posts"
-    pages = [
+    return [
         ("home feed (my network)", "home feed (my network)", "", "/"),
         ("home feed (all company)", "home feed (all company)", "", "/?tab=all"),
         ("home feed (unanswered)", "home feed (unanswered)", "", "/?tab=unanswered"),
@@ -166,6 +154,22 @@ def run(args: argparse.Namespace) -> list[Row]:
         # backend of the configuration (SEARCH_BACKEND).
         ("search page (most used tag's name)", f"search page ({tag.name!r})", "", search_url),
     ]
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    """Seed if needed, time each page, print the table; return the figures."""
+    from django.db import connection
+    from django.test import Client
+
+    from profiles.models import Follow, User
+    from questions.models import Post
+
+    prepare_database(posts=args.posts, answers=args.answers, people=args.people)
+    viewer, question, tag = busiest_subjects()
+    client = Client()
+    client.force_login(viewer)
+    follows = Follow.objects.filter(follower=viewer).count()
+    pages = page_list(question, tag)
     print(
         f"{connection.vendor}: {Post.objects.count():,} posts, "
         f"{User.objects.count():,} people; viewer follows {follows} people/tags"
