@@ -1,5 +1,5 @@
-"""{% post_card item %} and {% answer_card answer %}: cached shared HTML, per-reader parts
-filled in (questions.fragments)."""
+"""{% post_card item %}, {% answer_card answer %} and {% answer_cards answers %}: cached
+shared HTML, per-reader parts filled in (questions.fragments)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,13 @@ def post_card(context: template.Context, item: Any) -> SafeString:
 @register.simple_tag(takes_context=True)
 def answer_card(context: template.Context, answer: Any) -> SafeString:
     return fragments.answer(context, answer)
+
+
+@register.simple_tag(takes_context=True)
+def answer_cards(context: template.Context, answers: Any) -> SafeString:
+    """Every answer of a question page, as answer_card renders each, with the whitespace the
+    page's loop over answer.html gave them."""
+    return fragments.answers(context, answers, before="\n  ", after="\n\n  ")
 
 
 @register.simple_tag(takes_context=True)

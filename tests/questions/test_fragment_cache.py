@@ -57,6 +57,12 @@ def answer_html(html, answer):
     return found.group(0) if found else ""
 
 
+def form_token(html):
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
 def like_button(html):
     """(label, count) of the first like button or static like chip in `html`."""
     button = re.search(
@@ -324,3 +330,28 @@ def test_each_reader_sees_their_own_reasons_on_a_cached_card(scene, make_user, c
     assert "whom you follow" not in card(page(client, "/?tab=all"), question)
     set_follow_person(follower=reader, person=asker, following=True)
     assert "Asha Asker, whom you follow, posted" in card(page(client, "/?tab=all"), question)
+
+
+def test_the_question_page_shows_each_answer_as_its_live_card_does(scene, make_user, make_answer):
+    """The page joins every answer in one call (fragments.answers): each answer, the
+    accepted one first, with its own variant (own, liked, saved) and the page's form token,
+    exactly as the single answer's endpoint renders it."""
+    asker, reader, question, client = scene
+    mine = make_answer(post=question, author=reader, body="Mine.")
+    liked = make_answer(post=question, author=make_user("helper"), body="Liked.")
+    saved = make_answer(post=question, author=make_user("saver"), body="Saved.")
+    accepted = make_answer(post=question, author=make_user("expert"), body="Accepted.")
+    actions.set_like(user=reader, answer=liked, liked=True)
+    actions.set_bookmark(user=reader, answer=saved, saved=True)
+    actions.accept_answer(post=question, answer=accepted, by=asker)
+    for _ in range(2):  # rendered, then from the cache
+        html = page(client, question.get_absolute_url())
+        token = form_token(html)
+        shown = re.findall(r'<article class="card answer[^"]*" id="answer-(\d+)">', html)
+        assert shown == [str(a.pk) for a in (accepted, mine, liked, saved)]
+        for answer in (accepted, mine, liked, saved):
+            alone = page(client, f"/a/{answer.pk}/card/")
+            alone = alone.replace(form_token(alone), token)
+            assert answer_html(html, answer) == answer_html(alone, answer) != ""
+        assert like_button(answer_html(html, liked)) == ("Liked", 1)
+        assert like_button(answer_html(html, mine)) == ("own", 0)
