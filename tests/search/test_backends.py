@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from search.backends import postgres_backend
 from search.backends.base import Audience, Candidates, SearchBackend, SearchUnavailable
 from search.backends.postgres_backend import PostgresBackend
 from search.backends.whoosh_backend import WhooshBackend
@@ -380,6 +382,25 @@ def test_a_rebuild_leaves_fresh_statistics_for_the_word_frequencies(backend):
         row = cursor.fetchone()
     assert row is not None and "releas" in row[0]
     assert keys(find(backend, "release"))
+
+
+def test_a_new_word_reads_its_statistics_without_counting_the_entries_again(backend):
+    """The number of entries (a pass over the table) is cached for a minute like the words'
+    frequencies: a word not asked before reads only its own statistics."""
+    if not isinstance(backend, PostgresBackend):
+        pytest.skip("statistics are the PostgreSQL backend's")
+    backend.index([doc(1, "Release checklist"), doc(2, "Budget review")])
+
+    def counted(search: str) -> int:
+        with CaptureQueriesContext(connection) as run:
+            assert keys(find(backend, search))
+        return sum("count(*) AS n FROM search_searchentry" in q["sql"] for q in run)
+
+    assert counted("release") == 1  # written since: everything is read again
+    assert counted("budget") == 0
+    assert counted("checklist review") == 0
+    postgres_backend._entries[:] = [(0.0, 2)]  # the cached count has expired
+    assert counted("release checklist budget") == 1
 
 
 def test_the_limit_cuts_the_hits_but_not_the_total(request, backend):
