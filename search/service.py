@@ -134,6 +134,16 @@ def _id_list(ids: list[int]) -> tuple[str, list[int] | str]:
     return "IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))
 
 
+def _liker_column() -> str:
+    """The liker's column as the likes-by-followed statement tests it. SQLite, seeing
+    "user_id IN (the people followed)" beside the answer, looked each like up by the
+    (user, answer) unique index: every answer of 200 posts times every person followed,
+    19 ms of CPU per search page for someone following 100 people. The unary plus keeps
+    it off that index, so likes are read by post or answer and then tested against the
+    follows (0.4 ms, the same rows). PostgreSQL's planner hashes the follows by itself."""
+    return "+l.user_id" if connection.vendor == "sqlite" else "l.user_id"
+
+
 def _post_signals(user: User, post_ids: list[int], network: bool) -> dict[int, _Signals]:
     """Peer signals for posts, in one statement (two with the network: the people followed
     who liked each post or one of its answers)."""
@@ -167,13 +177,14 @@ def _post_signals(user: User, post_ids: list[int], network: bool) -> dict[int, _
             # Post likes and answer likes apart, then as one set per post: one condition
             # "post in … or answer's post in …" joined answers for every like by the people
             # followed.
+            liker = _liker_column()
             cursor.execute(
                 f"""
                 SELECT l.post_id, l.user_id FROM {like} l
-                WHERE l.post_id {among} AND l.user_id IN {followed}
+                WHERE l.post_id {among} AND {liker} IN {followed}
                 UNION
                 SELECT a.post_id, l.user_id FROM {like} l JOIN {answer} a ON a.id = l.answer_id
-                WHERE a.post_id {among} AND l.user_id IN {followed}
+                WHERE a.post_id {among} AND {liker} IN {followed}
                 """,  # noqa: S608 (as above)
                 [ids, user.pk, ids, user.pk],
             )
