@@ -280,3 +280,12 @@ def test_likes_by_people_followed_are_read_by_post_and_answer_not_per_person_fol
         plan = " ".join(str(row) for row in cursor.execute("EXPLAIN QUERY PLAN " + statement))
     assert "like_answer_once" not in plan
     assert "like_post_once" not in plan
+
+
+def test_tag_facets_show_the_twelve_most_used_ties_by_name():
+    raw = {"tags": {f"t{n:02d}": 1 + n % 4 for n in range(30)}}
+    shown = service._facets(raw, Filters())["tag"]
+    expected = sorted(raw["tags"].items(), key=lambda pair: (-pair[1], pair[0]))[:12]
+    assert [(f.value, f.label, f.count) for f in shown] == [
+        (tag, f"#{tag}", n) for tag, n in expected
+    ]
