@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from profiles.actions import mark_departed, set_active, set_follow_person
 from questions import actions
@@ -257,3 +259,33 @@ def test_a_page_of_ten_results_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8 + engine):
         page = service.search(viewer, "deployment checklist")
     assert len(page.results) == 10
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
+def test_likes_by_people_followed_are_read_by_post_and_answer_not_per_person_followed(
+    make_user, make_question, indexed
+):
+    """Looked up by the (user, answer) index, every answer of 200 candidates was probed once
+    per person followed: 19 ms of a search page's CPU at 100,000 posts."""
+    me, asker = make_user(), make_user()
+    for _ in range(3):
+        set_follow_person(follower=me, person=make_user(), following=True)
+    with indexed():
+        question = make_question(author=asker, title="Rotating the staging certificates")
+        actions.post_answer(post=question, author=asker, body="Use the renewal job.")
+    with CaptureQueriesContext(connection) as captured:
+        service.search(me, "staging certificates")
+    (statement,) = [q["sql"] for q in captured.captured_queries if "UNION" in q["sql"]]
+    with connection.cursor() as cursor:
+        plan = " ".join(str(row) for row in cursor.execute("EXPLAIN QUERY PLAN " + statement))
+    assert "like_answer_once" not in plan
+    assert "like_post_once" not in plan
+
+
+def test_tag_facets_show_the_twelve_most_used_ties_by_name():
+    raw = {"tags": {f"t{n:02d}": 1 + n % 4 for n in range(30)}}
+    shown = service._facets(raw, Filters())["tag"]
+    expected = sorted(raw["tags"].items(), key=lambda pair: (-pair[1], pair[0]))[:12]
+    assert [(f.value, f.label, f.count) for f in shown] == [
+        (tag, f"#{tag}", n) for tag, n in expected
+    ]

@@ -232,3 +232,40 @@ def test_the_postings_budget_skips_common_terms_but_keeps_the_rarest(tmp_path, m
     found = backend.search(parse("deploy kubernetes"), Filters(), EVERYONE, limit=200)
     # Only the rarest term was read: fewer matches, all of them among the full ones.
     assert found.hits and {h.key for h in found.hits} < everything
+
+
+def test_facets_and_keys_are_those_of_the_documents_across_segments_and_merges(
+    tmp_path, monkeypatch
+):
+    """Facets are counted over code arrays and keys are remembered per segment: both must be
+    what the documents say, in every segment, after updates, deletions and a merge."""
+    backend = build(tmp_path / "index", monkeypatch, block=4, compression=0)
+
+    def check() -> None:
+        searcher = backend._reader()
+        docnums = [docnum for docnum, _fields in searcher.reader().iter_docs()]
+        stored = [searcher.stored_fields(docnum)["key"] for docnum in docnums]
+        assert backend._keys_of(searcher, docnums) == stored
+        assert backend._keys_of(searcher, docnums[::-1]) == stored[::-1]
+        for typed in ["deploy", "kubernetes upgrade", "cache queue"]:
+            found = backend.search(parse(typed), Filters(), EVERYONE, limit=500)
+            expected = whooshs_own(backend, typed, 500)
+            assert {h.key for h in found.hits} == set(expected)
+            documents = {d.key: d for d in corpus(130, seed=4)} | {
+                d.key: d for d in corpus(10, seed=99)
+            }
+            counted: dict[str, int] = {}
+            for hit in found.hits:
+                for tag in documents[hit.key].tags:
+                    counted[tag] = counted.get(tag, 0) + 1
+            assert found.facets["tags"] == counted
+            assert found.facets["kind"] == {"question": len(found.hits)}
+
+    check()
+    check()  # keys remembered from the first reads
+    backend.index(corpus(130, seed=4)[120:])  # a new segment
+    backend.remove([post_key(n) for n in range(20, 30)])
+    check()
+    writer = backend._writer()
+    writer.commit(optimize=True)  # one merged segment: new document numbers
+    check()
