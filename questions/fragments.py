@@ -152,17 +152,12 @@ def answer(context: Context, answer: Any) -> SafeString:
     )
 
 
-def answers(
-    context: Context, answers: Iterable[Any], *, before: str = "", after: str = ""
-) -> SafeString:
-    """Every answer of a page, as `answer` renders each, each between `before` and `after`
-    (the whitespace of the template loop it replaces): one call for a page's forty or fifty,
-    where a loop of includes spent about as much on its own steps as on the cached HTML."""
+def answers(context: Context, answers: Iterable[Any]) -> SafeString:
+    """Every answer of a page, as `answer` renders each: one call for a page's forty or
+    fifty, where a loop of includes spent about as much on its own steps as on the cached
+    HTML."""
     post, reader, can_accept = context["post"], context["user"].pk, bool(context.get("can_accept"))
-    html = "".join(
-        f"{before}{_answer_html(answer, post, reader, can_accept)}{after}" for answer in answers
-    )
-    return _fill(html, context)
+    return _fill("\n".join(_answer_html(a, post, reader, can_accept) for a in answers), context)
 
 
 def _answer_html(answer: Any, post: Any, reader: int, can_accept: bool) -> str:

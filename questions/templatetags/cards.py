@@ -25,9 +25,8 @@ def answer_card(context: template.Context, answer: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def answer_cards(context: template.Context, answers: Any) -> SafeString:
-    """Every answer of a question page, as answer_card renders each, with the whitespace the
-    page's loop over answer.html gave them."""
-    return fragments.answers(context, answers, before="\n  ", after="\n\n  ")
+    """Every answer of a question page, as answer_card renders each."""
+    return fragments.answers(context, answers)
 
 
 @register.simple_tag(takes_context=True)
