@@ -98,7 +98,7 @@ PAIR_BONUS = 1.0
 POSTINGS_BUDGET = 30_000
 # Postings kept in memory between queries (16 bytes each: 32 MB at most per process).
 POSTINGS_CACHE = 2_000_000
-FACET_POOL = 5_000  # facets count the best this many matches
+FACET_POOL = 5_000  # tags are counted over the best this many matches
 HIDDEN_SETS_KEPT = 256  # sets of communities whose hidden documents are kept per searcher
 
 
@@ -128,6 +128,13 @@ def _top(found: Any, score: Any, limit: int) -> Any:
     values = score[found]
     cut = np.partition(values, len(values) - limit)[len(values) - limit]
     return found[values >= cut]
+
+
+def _array(docs: Iterable[int]) -> Any:
+    """Document numbers as a numpy array (a set of them is copied)."""
+    if isinstance(docs, np.ndarray):
+        return docs
+    return np.fromiter(docs, dtype=np.int64)
 
 
 def _best(found: Any, score: Any, limit: int) -> list[tuple[float, int]]:
@@ -830,6 +837,7 @@ class WhooshBackend(SearchBackend):
                 when = columns.created
                 newest = heapq.nlargest(limit, visible, key=lambda d: (when[d], d))
                 ranked = [(1.0, docnum) for docnum in newest] if limit > 0 else []
+                every: Iterable[int] = visible
                 counted: Iterable[int] = visible
                 total = len(visible)
             else:
@@ -842,10 +850,12 @@ class WhooshBackend(SearchBackend):
                     found = np.asarray(sorted(kept), dtype=np.int64)
                 total = len(found)
                 ranked = _best(found, score, max(0, limit))
-                # Facets over the best FACET_POOL matches: any word of a long question
+                # Tags over the best FACET_POOL matches: any word of a long question
                 # matches much of the index, and counting tags over all of it cost more
-                # than the search (the total still counts every match).
-                counted = _top(found, score, FACET_POOL).tolist()
+                # than the search. Kinds and communities are one code per document, cheap
+                # to count over every match, so they add up to the total.
+                every = found
+                counted = _top(found, score, FACET_POOL)
             keys = self._keys_of(searcher, [docnum for _score, docnum in ranked])
             hits = [
                 Candidate(key=key, relevance=float(score or 1.0))
@@ -856,15 +866,17 @@ class WhooshBackend(SearchBackend):
         except Exception as error:
             logger.error("search failed: %r", error)
             raise SearchUnavailable("Search failed for this query; try other words.") from error
-        return Candidates(hits=hits, total=total, facets=self._facets(columns, counted))
+        return Candidates(hits=hits, total=total, facets=self._facets(columns, every, counted))
 
-    def _facets(self, columns: _Columns, counted: Iterable[int]) -> dict[str, dict[str, int]]:
-        """Kinds, communities and tags of the documents `counted`, with how many have each:
-        counted over code arrays with numpy (counting the values themselves with Counter
-        took 3-7 ms of a search)."""
-        docs = np.fromiter(counted, dtype=np.int64)
+    def _facets(
+        self, columns: _Columns, every: Iterable[int], best: Iterable[int]
+    ) -> dict[str, dict[str, int]]:
+        """Kinds and communities of the documents `every`, tags of the documents `best`,
+        with how many have each: counted over code arrays with numpy (counting the values
+        themselves with Counter took 3-7 ms of a search)."""
+        docs, chosen = _array(every), _array(best)
         vocabulary = self._vocabulary
-        tags = _gather(columns.tag_codes, columns.tag_starts[docs], columns.tag_counts[docs])
+        tags = _gather(columns.tag_codes, columns.tag_starts[chosen], columns.tag_counts[chosen])
         return {
             "kind": vocabulary.counts(columns.kind_codes[docs]),
             "community": {

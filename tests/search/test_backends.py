@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from search.backends import postgres_backend
+from search.backends import postgres_backend, whoosh_backend
 from search.backends.base import Audience, Candidates, SearchBackend, SearchUnavailable
 from search.backends.postgres_backend import PostgresBackend
 from search.backends.whoosh_backend import WhooshBackend
@@ -561,6 +561,26 @@ def test_facets_count_every_visible_match(backend):
     mine = find(backend, "pricing", audience=MEMBER)
     assert mine.facets["tags"] == {"pricing": 4, "sales": 2, "secret": 1}
     assert mine.facets["community"] == {"0": 3, "3": 2, str(SECRET): 1}
+
+
+def test_tags_are_counted_over_the_best_matches_and_kinds_over_every_match(backend, monkeypatch):
+    """Tags are refinements for the best matches: each backend counts them over its pool of
+    best matches (here made two long), while the total and the kinds count every match."""
+    monkeypatch.setattr(postgres_backend, "RANK_POOL", 2)
+    monkeypatch.setattr(whoosh_backend, "FACET_POOL", 2)
+    backend.index(
+        [
+            doc(1, "Invoice approvals", tags=["finance"]),
+            doc(2, "Invoice archive", tags=["finance"]),
+            doc(3, "Quarterly notes", body="an invoice in passing", tags=["minutes"]),
+            doc(4, "Weekly notes", body="the invoice again", tags=["minutes"]),
+            doc(5, "Team notes", body="one invoice", kind="status", tags=["minutes"]),
+        ]
+    )
+    found = find(backend, "invoice")
+    assert found.total == 5
+    assert found.facets["kind"] == {"question": 4, "status": 1}
+    assert found.facets["tags"] == {"finance": 2}
 
 
 # --- typeahead -----------------------------------------------------------------------------
