@@ -97,12 +97,13 @@ ON CONFLICT (key) DO UPDATE SET
     document = EXCLUDED.document, heading = EXCLUDED.heading, title_words = EXCLUDED.title_words
 """  # noqa: S608 (constants only; every value is a parameter)
 
-# One statement: the matches (materialised once), the pool ranked (per word: its ts_rank;
-# per side-by-side pair: whether it is there) and scored, only the best `limit` of them
-# returned, the kind and community counts over every match (the kinds' counts add up to the
-# total) and the tag counts over the pool. Counting tags over every match cost 9 of a natural
-# question's 37 ms of database time at 100,000 posts (9,750 matches; a common word's 20,600
-# matches: 52 ms, 43 with tags over the pool), and the tags of the best matches are the
+# One statement: the matches (materialised once, as narrow rows), the pool ranked (per word:
+# its ts_rank; per side-by-side pair: whether it is there) and scored, only the best `limit`
+# of them returned, the counts of matches per kind and community (one grouping, summed into
+# both facets by search(); the kinds' counts add up to the total) and the tag counts over the
+# pool, whose rows are read again anyway. At 100,000 posts, counting tags over every match,
+# and carrying them in the matches, cost 14 of a common word's 52 ms of database time (20,600
+# matches) and 7 of a natural question's 37 (9,750); the tags of the best matches are the
 # refinements worth offering.
 # Tags are split in the select list, not by a lateral join: 5 of the 17 ms a common word's
 # 20,000 matches spent counting tags at 100,000 posts. The score is computed here rather
@@ -110,18 +111,18 @@ ON CONFLICT (key) DO UPDATE SET
 # question in the app process.
 _SEARCH = f"""
 WITH matches AS MATERIALIZED (
-    SELECT e.id, e.kind, e.community_id, e.tags, e.created, {{strong}} AS strong
+    SELECT e.id, e.kind, e.community_id, e.created, {{strong}} AS strong
     FROM {TABLE} e
     WHERE {{where}}
 ),
-pool AS MATERIALIZED (
-    SELECT id, tags FROM matches ORDER BY strong DESC, created DESC NULLS LAST, id DESC
+pool AS (
+    SELECT id FROM matches ORDER BY strong DESC, created DESC NULLS LAST, id DESC
     LIMIT %s
 ),
 -- Each pooled document read (and decompressed) once: every ts_rank and @@ below would
 -- otherwise detoast it again.
 pooled AS MATERIALIZED (
-    SELECT e.key, e.created, e.id, e.document || ''::tsvector AS document
+    SELECT e.key, e.created, e.id, e.tags, e.document || ''::tsvector AS document
     FROM {TABLE} e JOIN pool USING (id)
 ),
 ranked AS MATERIALIZED (
@@ -132,13 +133,12 @@ scored AS (
 )
 (SELECT 'hit', e.key, e.score, extract(epoch FROM e.created), e.id
  FROM scored e ORDER BY e.score DESC, e.created DESC NULLS LAST, e.id DESC LIMIT %s)
-UNION ALL SELECT 'kind', kind, count(*)::float8, 0, 0 FROM matches GROUP BY kind
 UNION ALL
-SELECT 'community', community_id::text, count(*)::float8, 0, 0
-FROM matches GROUP BY community_id
+SELECT 'kind community', kind, count(*)::float8, community_id, 0
+FROM matches GROUP BY kind, community_id
 UNION ALL
 SELECT 'tags', tag, count(*)::float8, 0, 0
-FROM (SELECT unnest(string_to_array(pool.tags, ' ')) AS tag FROM pool) AS listed
+FROM (SELECT unnest(string_to_array(pooled.tags, ' ')) AS tag FROM pooled) AS listed
 WHERE tag <> ''
 GROUP BY tag
 """  # noqa: S608 (constants and our own clauses; every value is a parameter)
@@ -513,11 +513,16 @@ class PostgresBackend(SearchBackend):
             rows = cursor.fetchall()
         scored: list[tuple[float, float, int, str]] = []
         facets: dict[str, dict[str, int]] = {"kind": {}, "community": {}, "tags": {}}
+        kinds, communities, tags = facets["kind"], facets["community"], facets["tags"]
         for what, value, number, created, row_id in rows:
             if what == "hit":
                 scored.append((float(number), created or 0.0, row_id, value))
-            else:
-                facets[what][value] = int(number)
+            elif what == "tags":
+                tags[value] = int(number)
+            else:  # a kind in a community (the `created` column carries the community)
+                kinds[value] = kinds.get(value, 0) + int(number)
+                community = str(int(created))
+                communities[community] = communities.get(community, 0) + int(number)
         scored.sort(reverse=True)
         hits = [Candidate(key=key, relevance=r) for r, _, _, key in scored]
         total_matches = sum(facets["kind"].values())
