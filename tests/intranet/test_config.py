@@ -74,6 +74,35 @@ def test_postgres_database_url_is_parsed(monkeypatch, tmp_path):
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("127.0.0.1", 5432, "intranet")
 
 
+def test_postgres_connections_are_pooled_per_process(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/intranet")
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+    monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
+    config = database_from_env(default_sqlite=tmp_path / "db.sqlite3")
+    assert config["OPTIONS"]["pool"]["max_size"] == 10
+    assert config["CONN_MAX_AGE"] == 0
+    assert config["CONN_HEALTH_CHECKS"] is True  # a pooled connection is checked when lent
+
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "3")
+    assert database_from_env(default_sqlite=tmp_path / "x")["OPTIONS"]["pool"]["max_size"] == 3
+
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "60")
+    config = database_from_env(default_sqlite=tmp_path / "db.sqlite3")
+    assert "pool" not in config["OPTIONS"]
+    assert config["CONN_MAX_AGE"] == 60
+
+
+def test_a_pool_and_persistent_connections_together_are_refused(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/intranet")
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "60")
+    monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
+    with pytest.raises(ConfigError) as caught:
+        database_from_env(default_sqlite=tmp_path / "db.sqlite3")
+    assert str(caught.value).startswith("DATABASE_CONN_MAX_AGE: ")
+    assert "DATABASE_POOL_SIZE=0" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
