@@ -16,6 +16,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from intranet import warmup  # noqa: E402
 from intranet.lib.bodylimit import BodySizeLimit  # noqa: E402
 from intranet.lib.origin import SameOriginSockets  # noqa: E402
 from intranet.routing import websocket_urlpatterns  # noqa: E402
@@ -28,3 +29,4 @@ application = ProtocolTypeRouter(
         "websocket": SameOriginSockets(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+warmup.start()

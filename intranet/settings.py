@@ -198,6 +198,10 @@ SEARCH_BACKEND = env_choice("SEARCH_BACKEND", "whoosh", {"whoosh", "postgres"})
 if SEARCH_BACKEND == "postgres" and not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ConfigError("SEARCH_BACKEND", "'postgres' needs DATABASE_URL to point at PostgreSQL")
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR") or VAR_DIR / "search-index")
+# A server process loads the meaning model and reads every document vector in the
+# background as it starts (intranet.warmup): otherwise its first search waited for them,
+# 2-3 s at 100,000 posts.
+SEARCH_WARM_UP = env_bool("SEARCH_WARM_UP", True)
 
 # --- Expertise and waiting questions --------------------------------------------------
 # Evidence of expertise (accepted answers, likes, draft downloaders) weighs half as much

@@ -10,3 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings")
 
 with exit_on_config_error():
     application = get_wsgi_application()
+
+from intranet import warmup  # noqa: E402  (after Django is set up)
+
+warmup.start()

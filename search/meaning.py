@@ -414,6 +414,13 @@ def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
 _matrix = _VectorMatrix()
 
 
+def warm() -> None:
+    """Load the model and read every vector now rather than at the first search (a server
+    calls this once as it starts, in the background)."""
+    if model() is not None:
+        _matrix.current()
+
+
 def similar_keys(text: str, audience: Audience, *, limit: int) -> list[tuple[str, float]]:
     """The keys of the documents closest in meaning to text, with their cosine similarity,
     best first, among those the audience may see; [] when the model or vectors are missing."""

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -19,6 +20,10 @@ from profiles.models import Department, User
 from questions.actions import add_member, ask_question, create_community, share_draft
 from questions.models import Community, Post
 from search.backend import reset_backends
+
+# Servers a test starts in this process (intranet.asgi) do not warm search up in the
+# background; tests/intranet/test_warmup.py checks the warm-up on its own.
+django_settings.SEARCH_WARM_UP = False
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SERVICES_CONFIGURED = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))

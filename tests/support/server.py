@@ -37,6 +37,7 @@ def server_env(var_dir: Path) -> dict[str, str]:
     }
     env["VAR_DIR"] = str(var_dir)
     env["SCHEDULER"] = "0"  # a test decides what runs on its data
+    env.setdefault("SEARCH_WARM_UP", "0")  # tests/intranet/test_warmup.py turns it on
     return env
 
 
