@@ -837,8 +837,8 @@ class WhooshBackend(SearchBackend):
                 when = columns.created
                 newest = heapq.nlargest(limit, visible, key=lambda d: (when[d], d))
                 ranked = [(1.0, docnum) for docnum in newest] if limit > 0 else []
-                every: Iterable[int] = visible
-                counted: Iterable[int] = visible
+                every: Iterable[int] = _array(visible)
+                counted: Iterable[int] = every
                 total = len(visible)
             else:
                 score = self._relevance(searcher, query, columns).score
