@@ -206,3 +206,29 @@ def test_network_feed_is_the_same_whether_followed_posts_are_recent_or_old(
     assert posts_in(first) == recent[::-1][: feeds.PAGE_SIZE]
     second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
     assert posts_in(second) == (recent[::-1] + old[::-1])[feeds.PAGE_SIZE : 2 * feeds.PAGE_SIZE]
+
+
+def test_mentions_join_a_page_that_followed_peoples_posts_already_fill(
+    make_user, make_community, make_question
+):
+    """Once the other reasons fill a page, posts mentioning followed people are looked for
+    only among those active since the page's oldest: none newer may be missed, a private
+    one never shown, and the older ones follow on the next page."""
+    me, ken, stranger, owner = make_user("me"), make_user("ken"), make_user(), make_user()
+    set_follow_person(follower=me, person=ken, following=True)
+    secret = make_community("M&A", owner=owner, private=True)
+    old_mention = make_question(author=stranger, body="@ken, an old one")
+    bumped = make_question(author=stranger, title="Bumped later?")
+    expected = []
+    for i in range(feeds.PAGE_SIZE + 2):
+        expected.append(make_question(author=ken))
+        if i % 4 == 0:
+            expected.append(make_question(author=stranger, body="@ken any idea?"))
+            make_question(author=owner, body="@ken, private", community=secret)
+    actions.post_answer(post=bumped, author=stranger, body="Ask @ken about it")
+    expected.append(bumped)
+    first = feeds.home_feed(me, tab="network")
+    second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
+    newest_first = expected[::-1] + [old_mention]
+    assert posts_in(first) == newest_first[: feeds.PAGE_SIZE]
+    assert posts_in(second) == newest_first[feeds.PAGE_SIZE :]
