@@ -232,3 +232,44 @@ def test_mentions_join_a_page_that_followed_peoples_posts_already_fill(
     newest_first = expected[::-1] + [old_mention]
     assert posts_in(first) == newest_first[: feeds.PAGE_SIZE]
     assert posts_in(second) == newest_first[feeds.PAGE_SIZE :]
+
+
+def test_home_side_panels_list_the_readers_own_communities_and_tags_as_they_change(
+    make_user, make_community, client_for
+):
+    """The side panels come from the same reading of the reader's follows and memberships
+    as the feed: their own communities (a private one too) and tags, by name, and a
+    change shows on the next page."""
+    me, owner = make_user(), make_user()
+    make_community("Zeta", owner=owner, members=[me])
+    secret = make_community("Alpha room", owner=owner, private=True, members=[me])
+    make_community("Not mine", owner=owner)
+    make_community("Hidden", owner=owner, private=True)
+    for name in ("zsh", "ansible"):
+        tag = Tag.objects.create(name=name, slug=name)
+        set_follow_tag(follower=me, tag=tag, following=True)
+    client = client_for(me)
+
+    def side(tab):
+        html = client.get(f"/?tab={tab}").content.decode()
+        return html[html.index('<aside class="side-column">') :]
+
+    for tab in feeds.TABS:
+        text = side(tab)
+        assert text.index("Alpha room") < text.index("Zeta") and "private" in text
+        assert "Not mine" not in text and "Hidden" not in text
+        assert text.index("#ansible") < text.index("#zsh")
+    actions.leave_community(user=me, community=secret)
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="zsh"), following=False)
+    text = side("all")
+    assert "Alpha room" not in text and "#zsh" not in text
+    assert "Zeta" in text and "#ansible" in text
+
+
+def test_tag_page_says_whether_the_reader_follows_the_tag(make_user, make_question, client_for):
+    me = make_user()
+    make_question(author=make_user(), tags=["ops"])
+    client = client_for(me)
+    assert 'aria-pressed="false">Follow<' in client.get("/tags/ops/").content.decode()
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="ops"), following=True)
+    assert 'aria-pressed="true">Following<' in client.get("/tags/ops/").content.decode()
