@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils.dateparse import parse_datetime
 from taggit.models import Tag
 
@@ -305,13 +305,12 @@ def newest_recent_first(rows: PostQuerySet, cursor: str | None) -> dict[int, dat
     short. Exact: every post at or after that time is in the bounded query, so if it finds
     a full page, no older post could have been on it; otherwise the unbounded query runs."""
     newest = before_cursor(Post.objects.all(), cursor).order_by("-last_activity_at", "-id")
-    floor = list(
-        newest.values_list("last_activity_at", flat=True)[RECENT_WINDOW - 1 : RECENT_WINDOW]
-    )
-    if floor:
-        found = newest_keys(rows.filter(last_activity_at__gte=floor[0]), cursor)
-        if len(found) == PAGE_SIZE + 1:
-            return found
+    # The floor as a subquery, run once by both SQLite and PostgreSQL: one round trip. With
+    # fewer posts than the window it is NULL and the bounded query finds nothing.
+    floor = Subquery(newest.values("last_activity_at")[RECENT_WINDOW - 1 : RECENT_WINDOW])
+    found = newest_keys(rows.filter(last_activity_at__gte=floor), cursor)
+    if len(found) == PAGE_SIZE + 1:
+        return found
     return newest_keys(rows, cursor)
 
 
