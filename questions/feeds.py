@@ -38,6 +38,10 @@ TABS = {
 }
 DEFAULT_TAB = "network"
 
+# A post's activity time as its tagged rows hold it (a copy), read along their (tag,
+# activity) index; with the tag, a condition of before_cursor's `where`.
+TAGGED_ACTIVITY = "tagged__last_activity_at"
+
 
 @dataclass
 class FeedItem:
@@ -106,18 +110,35 @@ class Network:
         lists are literal, not subqueries, so that SQLite and PostgreSQL both drive each
         query from its index."""
         people = sorted(self.followed_user_ids | {self.user.pk})
-        found: dict[int, datetime] = {}
-        found.update(newest_recent_first(visible.filter(author_id__in=people), cursor))
+        authored, recent = newest_recent_first(visible.filter(author_id__in=people), cursor)
+        found = dict(authored)
         if self.community_ids:
             found.update(
                 newest_keys(visible.filter(community_id__in=sorted(self.community_ids)), cursor)
             )
-        found.update(self._tagged_candidates(visible, cursor))
-        found.update(newest_mentioning(visible, people, cursor, since=_page_floor(found)))
+        # Once the page is full, tags and mentions need only the posts active since its
+        # oldest; read so when that time lies in the recent window (followed people's page
+        # came from it), so that the range they walk is short.
+        found.update(
+            self._tagged_candidates(visible, cursor, since=_page_floor(found, recent=recent))
+        )
+        found.update(
+            newest_mentioning(visible, people, cursor, since=_page_floor(found, recent=recent))
+        )
         return Post.objects.filter(id__in=_newest_of(found))
 
-    def _tagged_candidates(self, visible: PostQuerySet, cursor: str | None) -> dict[int, datetime]:
-        return newest_in_tags_keys(visible, sorted(self.followed_tag_ids), cursor)
+    def _tagged_candidates(
+        self, visible: PostQuerySet, cursor: str | None, *, since: datetime | None
+    ) -> dict[int, datetime]:
+        """The followed tags' newest posts. Once the other reasons fill a page (`since`:
+        its oldest), only posts active since then can join it: all of those of every
+        followed tag are read in one query along the tags' activity index (a short range
+        each), instead of one exact query per tag."""
+        tag_ids = sorted(self.followed_tag_ids)
+        if since is None or not tag_ids:
+            return newest_in_tags_keys(visible, tag_ids, cursor)
+        recent = Q(tagged__tag_id__in=tag_ids, tagged__last_activity_at__gte=since)
+        return newest_keys(visible.distinct(), cursor, field=TAGGED_ACTIVITY, where=recent)
 
     def reasons(self, post: Post, mentioned: list[tuple[int, str]]) -> list[str]:
         """Why `post` is in this person's feed; `mentioned`: the (id, name) of each person
@@ -225,13 +246,20 @@ def before_cursor(
     *,
     field: str = "last_activity_at",
     id_field: str = "id",
+    where: Q | None = None,
 ) -> QuerySet[Any]:
-    """Rows older than the cursor, by (field, id_field)."""
+    """Rows older than the cursor, by (field, id_field), and meeting `where` if given.
+
+    `where` is applied in the same filter() as the cursor: where `field` lies across a
+    relation with many rows (a post's tagged rows), both then read the same row, where a
+    second filter() would join the table again, repeat each post once per tag it carries
+    and fill the page with copies."""
+    condition = where if where is not None else Q()
     after = decode_cursor(cursor)
-    if after is None:
-        return rows
-    moment, pk = after
-    return rows.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, f"{id_field}__lt": pk}))
+    if after is not None:
+        moment, pk = after
+        condition &= Q(**{f"{field}__lt": moment}) | Q(**{field: moment, f"{id_field}__lt": pk})
+    return rows.filter(condition) if condition else rows
 
 
 def newest_ids(
@@ -240,10 +268,11 @@ def newest_ids(
     *,
     field: str = "last_activity_at",
     id_field: str = "id",
+    where: Q | None = None,
     limit: int = PAGE_SIZE + 1,
 ) -> list[int]:
     """Ids of the newest `limit` rows before the cursor, newest first."""
-    return list(newest_keys(rows, cursor, field=field, id_field=id_field, limit=limit))
+    return list(newest_keys(rows, cursor, field=field, id_field=id_field, where=where, limit=limit))
 
 
 def newest_keys(
@@ -252,10 +281,12 @@ def newest_keys(
     *,
     field: str = "last_activity_at",
     id_field: str = "id",
+    where: Q | None = None,
     limit: int = PAGE_SIZE + 1,
 ) -> dict[int, datetime]:
-    """The newest `limit` rows before the cursor as {id: activity time}, newest first."""
-    ordered = before_cursor(rows, cursor, field=field, id_field=id_field)
+    """The newest `limit` rows before the cursor (and meeting `where`: see before_cursor) as
+    {id: activity time}, newest first."""
+    ordered = before_cursor(rows, cursor, field=field, id_field=id_field, where=where)
     ordered = ordered.order_by(f"-{field}", f"-{id_field}")
     return dict(ordered.values_list(id_field, field)[:limit])
 
@@ -265,10 +296,11 @@ def _newest_of(found: dict[int, datetime], limit: int = PAGE_SIZE + 1) -> list[i
     return sorted(found, key=lambda pk: (found[pk], pk), reverse=True)[:limit]
 
 
-def _page_floor(found: dict[int, datetime]) -> datetime | None:
+def _page_floor(found: dict[int, datetime], *, recent: bool) -> datetime | None:
     """The activity time of the (PAGE_SIZE + 1)-th newest of `found`, if it holds as many: no
-    post older than that can be on the page they make."""
-    if len(found) <= PAGE_SIZE:
+    post older than that can be on the page they make. None unless `recent` (that time is
+    known to lie among the RECENT_WINDOW newest posts)."""
+    if not recent or len(found) <= PAGE_SIZE:
         return None
     return found[_newest_of(found)[-1]]
 
@@ -296,8 +328,9 @@ def newest_mentioning(
 RECENT_WINDOW = 2000
 
 
-def newest_recent_first(rows: PostQuerySet, cursor: str | None) -> dict[int, datetime]:
-    """newest_keys(rows, cursor), looked for first among the RECENT_WINDOW newest posts.
+def newest_recent_first(rows: PostQuerySet, cursor: str | None) -> tuple[dict[int, datetime], bool]:
+    """newest_keys(rows, cursor), looked for first among the RECENT_WINDOW newest posts, and
+    whether they were all found there.
 
     Posts by a hundred followed people are read from the (author, activity) index and
     sorted: all of them (20,000 at 100,000 posts, 4.7 ms of SQLite) for 21 kept. Bounded
@@ -310,8 +343,8 @@ def newest_recent_first(rows: PostQuerySet, cursor: str | None) -> dict[int, dat
     floor = Subquery(newest.values("last_activity_at")[RECENT_WINDOW - 1 : RECENT_WINDOW])
     found = newest_keys(rows.filter(last_activity_at__gte=floor), cursor)
     if len(found) == PAGE_SIZE + 1:
-        return found
-    return newest_keys(rows, cursor)
+        return found, True
+    return newest_keys(rows, cursor), False
 
 
 def paginate(posts: QuerySet[Post], cursor: str | None) -> tuple[list[Post], str | None]:
@@ -343,13 +376,13 @@ def newest_in_tags_keys(
     """newest_in_tags as {id: activity time}, newest first."""
     if not tag_ids:
         return {}
-    field = "tagged__last_activity_at"
     if len(tag_ids) > MAX_TAGS_READ_APART:
-        exact = visible.filter(tagged__tag_id__in=tag_ids).distinct()
-        return newest_keys(exact, cursor, field=field)
+        tagged = Q(tagged__tag_id__in=tag_ids)
+        return newest_keys(visible.distinct(), cursor, field=TAGGED_ACTIVITY, where=tagged)
     newest: dict[int, datetime] = {}
     for tag_id in tag_ids:
-        newest.update(newest_keys(visible.filter(tagged__tag_id=tag_id), cursor, field=field))
+        tagged = Q(tagged__tag_id=tag_id)
+        newest.update(newest_keys(visible, cursor, field=TAGGED_ACTIVITY, where=tagged))
     return {pk: newest[pk] for pk in _newest_of(newest)}
 
 
@@ -407,8 +440,8 @@ def tag_feed(
     viewer: User, tag_id: int, *, cursor: str | None = None, network: Network | None = None
 ) -> FeedPage:
     """Newest posts with a tag, read in order from the (tag, last_activity_at) index."""
-    tagged = visible_posts(viewer).filter(tagged__tag_id=tag_id)
-    ids = newest_ids(tagged, cursor, field="tagged__last_activity_at")
+    tagged = Q(tagged__tag_id=tag_id)
+    ids = newest_ids(visible_posts(viewer), cursor, field=TAGGED_ACTIVITY, where=tagged)
     return build_page(viewer, Post.objects.filter(id__in=ids), None, network)
 
 

@@ -209,14 +209,17 @@ def test_network_feed_is_the_same_whether_followed_posts_are_recent_or_old(
 
 
 def test_mentions_join_a_page_that_followed_peoples_posts_already_fill(
-    make_user, make_community, make_question
+    make_user, make_community, make_question, monkeypatch
 ):
-    """Once the other reasons fill a page, posts mentioning followed people are looked for
-    only among those active since the page's oldest: none newer may be missed, a private
-    one never shown, and the older ones follow on the next page."""
+    """Once followed people's recent posts fill a page, posts mentioning followed people
+    are looked for only among those active since the page's oldest: none newer may be
+    missed, a private one never shown, and the older ones follow on the next page."""
+    monkeypatch.setattr(feeds, "RECENT_WINDOW", 40)
     me, ken, stranger, owner = make_user("me"), make_user("ken"), make_user(), make_user()
     set_follow_person(follower=me, person=ken, following=True)
     secret = make_community("M&A", owner=owner, private=True)
+    for _ in range(20):  # older than the window, which then holds the page
+        make_question(author=stranger)
     old_mention = make_question(author=stranger, body="@ken, an old one")
     bumped = make_question(author=stranger, title="Bumped later?")
     expected = []
@@ -273,3 +276,73 @@ def test_tag_page_says_whether_the_reader_follows_the_tag(make_user, make_questi
     assert 'aria-pressed="false">Follow<' in client.get("/tags/ops/").content.decode()
     set_follow_tag(follower=me, tag=Tag.objects.get(name="ops"), following=True)
     assert 'aria-pressed="true">Following<' in client.get("/tags/ops/").content.decode()
+
+
+def test_followed_tags_join_a_page_that_followed_peoples_posts_already_fill(
+    make_user, make_community, make_question, monkeypatch
+):
+    """Followed tags' posts active since the page's oldest are read together: all of them
+    take their place, a post carrying two followed tags once, a private one never."""
+    monkeypatch.setattr(feeds, "RECENT_WINDOW", 40)
+    me, ken, stranger, owner = make_user(), make_user(), make_user(), make_user()
+    set_follow_person(follower=me, person=ken, following=True)
+    secret = make_community("M&A", owner=owner, private=True)
+    for _ in range(20):  # older than the window, which then holds the page
+        make_question(author=stranger)
+    old_tagged = make_question(author=stranger, tags=["ops"])
+    expected = []
+    for i in range(feeds.PAGE_SIZE + 2):
+        expected.append(make_question(author=ken))
+        if i % 3 == 0:
+            expected.append(make_question(author=stranger, tags=["ops", "ci"][: 1 + i % 2]))
+            make_question(author=owner, tags=["ops"], community=secret)
+    for name in ("ops", "ci"):
+        set_follow_tag(follower=me, tag=Tag.objects.get(name=name), following=True)
+    first = feeds.home_feed(me, tab="network")
+    second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
+    newest_first = expected[::-1] + [old_tagged]
+    assert posts_in(first) == newest_first[: feeds.PAGE_SIZE]
+    assert posts_in(second) == newest_first[feeds.PAGE_SIZE :]
+
+
+def test_a_page_filled_by_old_posts_still_finds_every_newer_tag_and_mention(
+    make_user, make_community, make_question, monkeypatch
+):
+    """Followed people's page lies outside the recent window (they post rarely) while a
+    community fills the page: tags and mentions are read in full, not only since then."""
+    monkeypatch.setattr(feeds, "RECENT_WINDOW", 10)
+    me, ken, stranger = make_user("me"), make_user("ken"), make_user()
+    set_follow_person(follower=me, person=ken, following=True)
+    community = make_community("Platform", owner=stranger, members=[me])
+    by_ken = make_question(author=ken)
+    in_community = [
+        make_question(author=stranger, community=community) for _ in range(feeds.PAGE_SIZE)
+    ]
+    tagged = make_question(author=stranger, tags=["ops"])
+    mentioning = make_question(author=stranger, body="@ken?")
+    for _ in range(12):  # pushes everything above out of the recent window
+        make_question(author=stranger)
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="ops"), following=True)
+    shown = posts_in(feeds.home_feed(me, tab="network"))
+    assert shown == ([mentioning, tagged] + in_community[::-1] + [by_ken])[: feeds.PAGE_SIZE]
+
+
+def test_later_pages_of_tag_reads_hold_every_post_once_whatever_its_tags(make_user, make_question):
+    """A cursor page read the tag's rows through a second join, so a post with three tags
+    came three times and the page held a third of the posts it should."""
+    me, author = make_user(), make_user()
+    made = [make_question(author=author, tags=["ops", "ci", "hr"]) for _ in range(35)]
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="ops"), following=True)
+    ops = Tag.objects.get(name="ops").pk
+    newest_first = made[::-1]
+    reads = {
+        "tag page": lambda cursor: feeds.tag_feed(me, ops, cursor=cursor),
+        "my tags": lambda cursor: feeds.home_feed(me, tab="mytags", cursor=cursor),
+        "network": lambda cursor: feeds.home_feed(me, tab="network", cursor=cursor),
+    }
+    for name, read in reads.items():
+        first = read(None)
+        second = read(first.next_cursor)
+        assert posts_in(first) == newest_first[: feeds.PAGE_SIZE], name
+        assert posts_in(second) == newest_first[feeds.PAGE_SIZE :], name
+        assert second.next_cursor is None, name
