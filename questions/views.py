@@ -23,7 +23,7 @@ from intranet.lib import ratelimit
 from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import ensure_profile, set_follow_tag
 from profiles.expertise import experts_for_tag
-from profiles.models import Follow, Profile
+from profiles.models import Profile
 from questions import actions, feeds, standards
 from questions.availability import warn_away_mentions
 from questions.files import FILE_TYPES
@@ -39,7 +39,7 @@ from questions.forms import (
     QuestionForm,
     VersionForm,
 )
-from questions.models import Answer, Bookmark, Community, DraftVersion, Like, Membership, Post
+from questions.models import Answer, Bookmark, DraftVersion, Like, Membership, Post
 from questions.permissions import (
     can_accept_answer,
     can_edit_answer,
@@ -139,15 +139,17 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     tab = request.GET.get("tab", feeds.DEFAULT_TAB)
     if tab not in feeds.TABS:
         tab = feeds.DEFAULT_TAB
-    page = feeds.home_feed(request.user, tab=tab, cursor=request.GET.get("after"))
+    # What the reader follows and joined: read once for the feed, its reasons and the side.
+    network = feeds.Network(request.user)
+    page = feeds.home_feed(request.user, tab=tab, cursor=request.GET.get("after"), network=network)
     profile = _own_profile(request)
     context = {
         "profile": profile,
         "tab": tab,
         "tabs": feeds.TABS,
         "compose": ComposeForm(user=request.user),
-        "my_communities": Community.objects.filter(memberships__user=request.user)[:10],
-        "followed_tags": Tag.objects.filter(followers__follower=request.user)[:15],
+        "my_communities": network.communities[:10],
+        "followed_tags": network.followed_tags[:15],
     }
     # A newcomer's network feed is empty or holds only their own posts: suggest whom and
     # what to follow (asked only then, so a busy feed costs no query more).
@@ -541,10 +543,11 @@ TAG_PAGE_EXPERTS = 5
 @require_GET
 def tag_page(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    page = feeds.tag_feed(request.user, tag.pk, cursor=request.GET.get("after"))
+    network = feeds.Network(request.user)
+    page = feeds.tag_feed(request.user, tag.pk, cursor=request.GET.get("after"), network=network)
     context: dict[str, Any] = {"tag": tag}
     if not (request.htmx and request.GET.get("after")):  # later pages are feed cards only
-        context["following"] = Follow.objects.filter(follower=request.user, tag=tag).exists()
+        context["following"] = tag.pk in network.followed_tag_ids
         # The strongest few; "Everyone who knows about #x" links to the directory.
         context["experts"] = experts_for_tag(tag, limit=TAG_PAGE_EXPERTS)
         context["standing"] = standards.standards_for_tag(request.user, tag.pk)

@@ -206,3 +206,143 @@ def test_network_feed_is_the_same_whether_followed_posts_are_recent_or_old(
     assert posts_in(first) == recent[::-1][: feeds.PAGE_SIZE]
     second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
     assert posts_in(second) == (recent[::-1] + old[::-1])[feeds.PAGE_SIZE : 2 * feeds.PAGE_SIZE]
+
+
+def test_mentions_join_a_page_that_followed_peoples_posts_already_fill(
+    make_user, make_community, make_question, monkeypatch
+):
+    """Once followed people's recent posts fill a page, posts mentioning followed people
+    are looked for only among those active since the page's oldest: none newer may be
+    missed, a private one never shown, and the older ones follow on the next page."""
+    monkeypatch.setattr(feeds, "RECENT_WINDOW", 40)
+    me, ken, stranger, owner = make_user("me"), make_user("ken"), make_user(), make_user()
+    set_follow_person(follower=me, person=ken, following=True)
+    secret = make_community("M&A", owner=owner, private=True)
+    for _ in range(20):  # older than the window, which then holds the page
+        make_question(author=stranger)
+    old_mention = make_question(author=stranger, body="@ken, an old one")
+    bumped = make_question(author=stranger, title="Bumped later?")
+    expected = []
+    for i in range(feeds.PAGE_SIZE + 2):
+        expected.append(make_question(author=ken))
+        if i % 4 == 0:
+            expected.append(make_question(author=stranger, body="@ken any idea?"))
+            make_question(author=owner, body="@ken, private", community=secret)
+    actions.post_answer(post=bumped, author=stranger, body="Ask @ken about it")
+    expected.append(bumped)
+    first = feeds.home_feed(me, tab="network")
+    second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
+    newest_first = expected[::-1] + [old_mention]
+    assert posts_in(first) == newest_first[: feeds.PAGE_SIZE]
+    assert posts_in(second) == newest_first[feeds.PAGE_SIZE :]
+
+
+def test_home_side_panels_list_the_readers_own_communities_and_tags_as_they_change(
+    make_user, make_community, client_for
+):
+    """The side panels come from the same reading of the reader's follows and memberships
+    as the feed: their own communities (a private one too) and tags, by name, and a
+    change shows on the next page."""
+    me, owner = make_user(), make_user()
+    make_community("Zeta", owner=owner, members=[me])
+    secret = make_community("Alpha room", owner=owner, private=True, members=[me])
+    make_community("Not mine", owner=owner)
+    make_community("Hidden", owner=owner, private=True)
+    for name in ("zsh", "ansible"):
+        tag = Tag.objects.create(name=name, slug=name)
+        set_follow_tag(follower=me, tag=tag, following=True)
+    client = client_for(me)
+
+    def side(tab):
+        html = client.get(f"/?tab={tab}").content.decode()
+        return html[html.index('<aside class="side-column">') :]
+
+    for tab in feeds.TABS:
+        text = side(tab)
+        assert text.index("Alpha room") < text.index("Zeta") and "private" in text
+        assert "Not mine" not in text and "Hidden" not in text
+        assert text.index("#ansible") < text.index("#zsh")
+    actions.leave_community(user=me, community=secret)
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="zsh"), following=False)
+    text = side("all")
+    assert "Alpha room" not in text and "#zsh" not in text
+    assert "Zeta" in text and "#ansible" in text
+
+
+def test_tag_page_says_whether_the_reader_follows_the_tag(make_user, make_question, client_for):
+    me = make_user()
+    make_question(author=make_user(), tags=["ops"])
+    client = client_for(me)
+    assert 'aria-pressed="false">Follow<' in client.get("/tags/ops/").content.decode()
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="ops"), following=True)
+    assert 'aria-pressed="true">Following<' in client.get("/tags/ops/").content.decode()
+
+
+def test_followed_tags_join_a_page_that_followed_peoples_posts_already_fill(
+    make_user, make_community, make_question, monkeypatch
+):
+    """Followed tags' posts active since the page's oldest are read together: all of them
+    take their place, a post carrying two followed tags once, a private one never."""
+    monkeypatch.setattr(feeds, "RECENT_WINDOW", 40)
+    me, ken, stranger, owner = make_user(), make_user(), make_user(), make_user()
+    set_follow_person(follower=me, person=ken, following=True)
+    secret = make_community("M&A", owner=owner, private=True)
+    for _ in range(20):  # older than the window, which then holds the page
+        make_question(author=stranger)
+    old_tagged = make_question(author=stranger, tags=["ops"])
+    expected = []
+    for i in range(feeds.PAGE_SIZE + 2):
+        expected.append(make_question(author=ken))
+        if i % 3 == 0:
+            expected.append(make_question(author=stranger, tags=["ops", "ci"][: 1 + i % 2]))
+            make_question(author=owner, tags=["ops"], community=secret)
+    for name in ("ops", "ci"):
+        set_follow_tag(follower=me, tag=Tag.objects.get(name=name), following=True)
+    first = feeds.home_feed(me, tab="network")
+    second = feeds.home_feed(me, tab="network", cursor=first.next_cursor)
+    newest_first = expected[::-1] + [old_tagged]
+    assert posts_in(first) == newest_first[: feeds.PAGE_SIZE]
+    assert posts_in(second) == newest_first[feeds.PAGE_SIZE :]
+
+
+def test_a_page_filled_by_old_posts_still_finds_every_newer_tag_and_mention(
+    make_user, make_community, make_question, monkeypatch
+):
+    """Followed people's page lies outside the recent window (they post rarely) while a
+    community fills the page: tags and mentions are read in full, not only since then."""
+    monkeypatch.setattr(feeds, "RECENT_WINDOW", 10)
+    me, ken, stranger = make_user("me"), make_user("ken"), make_user()
+    set_follow_person(follower=me, person=ken, following=True)
+    community = make_community("Platform", owner=stranger, members=[me])
+    by_ken = make_question(author=ken)
+    in_community = [
+        make_question(author=stranger, community=community) for _ in range(feeds.PAGE_SIZE)
+    ]
+    tagged = make_question(author=stranger, tags=["ops"])
+    mentioning = make_question(author=stranger, body="@ken?")
+    for _ in range(12):  # pushes everything above out of the recent window
+        make_question(author=stranger)
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="ops"), following=True)
+    shown = posts_in(feeds.home_feed(me, tab="network"))
+    assert shown == ([mentioning, tagged] + in_community[::-1] + [by_ken])[: feeds.PAGE_SIZE]
+
+
+def test_later_pages_of_tag_reads_hold_every_post_once_whatever_its_tags(make_user, make_question):
+    """A cursor page read the tag's rows through a second join, so a post with three tags
+    came three times and the page held a third of the posts it should."""
+    me, author = make_user(), make_user()
+    made = [make_question(author=author, tags=["ops", "ci", "hr"]) for _ in range(35)]
+    set_follow_tag(follower=me, tag=Tag.objects.get(name="ops"), following=True)
+    ops = Tag.objects.get(name="ops").pk
+    newest_first = made[::-1]
+    reads = {
+        "tag page": lambda cursor: feeds.tag_feed(me, ops, cursor=cursor),
+        "my tags": lambda cursor: feeds.home_feed(me, tab="mytags", cursor=cursor),
+        "network": lambda cursor: feeds.home_feed(me, tab="network", cursor=cursor),
+    }
+    for name, read in reads.items():
+        first = read(None)
+        second = read(first.next_cursor)
+        assert posts_in(first) == newest_first[: feeds.PAGE_SIZE], name
+        assert posts_in(second) == newest_first[feeds.PAGE_SIZE :], name
+        assert second.next_cursor is None, name
