@@ -163,7 +163,9 @@ else:
 # Rendered cards and answers (questions.fragments), kept in each process's memory: each
 # entry carries the fingerprint of the rows it was rendered from, so processes never need
 # to tell each other of a change, and no network round trip is spent on a page's twenty.
-# 5,000 entries of 2-5 KB: the first pages of the feeds and the busy questions, ~15 MB.
+# 5,000 entries: cards and answers of 2-5 KB, and each question page's answers in one entry
+# (2-5 KB an answer and variant, at most 4 variants): the first pages of the feeds and the
+# busy questions, some tens of MB.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
