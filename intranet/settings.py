@@ -83,7 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, also reading sessions made before profiles.auth's backends.
+    "profiles.auth.AuthenticationMiddleware",
     # An intranet: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Dates and times in the reader's zone (their setting, else their browser's).
@@ -215,8 +216,9 @@ WAITING_NUDGES_PER_DAY = env_int("WAITING_NUDGES_PER_DAY", 3)
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out admin sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the person with their profile (profiles.auth).
+    "profiles.auth.ModelBackend",
+    "profiles.auth.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
