@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import caches
 from django.db import connections, router
@@ -57,6 +57,9 @@ NOT_FIELDS = frozenset({"liked", "saved", "can_edit", "standard_badges"})
 # Variants of one answer a page's entry keeps (a reader, an author, a liker, the asker...),
 # so that an entry holds at most this many copies of an answer's HTML.
 VARIANTS_PER_ANSWER = 4
+# A question page's entry: the fingerprint of all its answers, and each answer's own with
+# the HTML of its variants.
+AnswersEntry = tuple[bytes, dict[int, tuple[bytes, dict[str, str]]]]
 
 # Markers filled in per request. Derived from SECRET_KEY, so that nobody can write one into
 # a post, and the same in every process. Plain letters and digits: they survive escaping.
@@ -181,21 +184,23 @@ def answers(context: Context, answers: Sequence[AnswerRow]) -> SafeString:
     post, reader, can_accept = context["post"], context["user"].pk, bool(context.get("can_accept"))
     key = _scoped(f"answers:{post.pk}")
     store = caches[CACHE_ALIAS]
-    held: dict[int, tuple[bytes, dict[str, str]]] = store.get(key) or {}
+    shared = (post.pk, post.accepted_answer_id, post.current_version_id)
+    states = [(row.values, _badges(row)) for row in answers]
+    # One fingerprint of the whole page first: when nothing changed, each answer's own is
+    # the one held (hashing 55 rows one by one cost half of this function).
+    page = _digest((shared, states))
+    held_page, held = cast(AnswersEntry, store.get(key) or (b"", {}))
     kept: dict[int, tuple[bytes, dict[str, str]]] = {}
     pieces: list[str | None] = []
     missing: list[tuple[int, AnswerRow, dict[str, bool]]] = []
-    for row in answers:
-        digest = _digest(
-            (row.values, _badges(row), post.pk, post.accepted_answer_id, post.current_version_id)
-        )
-        flags = _answer_flags(row, reader, can_accept)
-        variant = _variant(flags)
+    for row, state in zip(answers, states, strict=True):
         known, variants = held.get(row.pk, (b"", {}))
+        digest = known if known and held_page == page else _digest((state, shared))
         if known != digest:
             variants = {}
         kept[row.pk] = (digest, variants)
-        pieces.append(variants.get(variant))
+        flags = _answer_flags(row, reader, can_accept)
+        pieces.append(variants.get(_variant(flags)))
         if pieces[-1] is None:
             missing.append((len(pieces) - 1, row, flags))
     if missing:
@@ -209,8 +214,9 @@ def answers(context: Context, answers: Sequence[AnswerRow]) -> SafeString:
             if len(variants) >= VARIANTS_PER_ANSWER:
                 del variants[next(iter(variants))]  # the oldest
             variants[_variant(flags)] = pieces[at] = html
+    if missing or held_page != page:
         # Only this page's answers: deleted ones and old fingerprints leave the entry.
-        store.set(key, kept, TIMEOUT)
+        store.set(key, (page, kept), TIMEOUT)
     return _fill("\n".join(piece or "" for piece in pieces), context)
 
 
