@@ -271,16 +271,19 @@ def form_fingerprint(form: Form) -> tuple[Any, ...]:
     return tuple(state)
 
 
-def form_fields(form: Form, *, markdown_preview: Any = None) -> SafeString:
+def form_fields(
+    form: Form, *, markdown_preview: Any = None, post: Post | None = None
+) -> SafeString:
     """partials/fields.html for `form`, cached while it is unbound and shows no preview (a
-    blank compose box)."""
+    blank compose box, a question page's answer box). `post`: the page's post, whose id the
+    away notice sends (profiles/partials/away_box.html reads nothing else of it)."""
     if form.is_bound or markdown_preview:
-        context = {"form": form, "markdown_preview": markdown_preview}
+        context = {"form": form, "markdown_preview": markdown_preview, "post": post}
         return mark_safe(get_template("partials/fields.html").render(context))  # noqa: S308
     html = cached_html(
-        f"form:{type(form).__qualname__}",
+        f"form:{type(form).__qualname__}:{post.pk if post else ''}",
         form_fingerprint(form),
-        lambda: get_template("partials/fields.html").render({"form": form}),
+        lambda: get_template("partials/fields.html").render({"form": form, "post": post}),
     )
     return mark_safe(html)  # noqa: S308 (the template's own output)
 

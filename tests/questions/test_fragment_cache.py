@@ -508,3 +508,15 @@ def test_a_broken_fragment_cache_still_shows_every_answer_with_the_readers_varia
             html = page(client, question.get_absolute_url())
             assert like_button(answer_html(html, liked)) == ("Liked", 1)
             assert like_button(answer_html(html, mine)) == ("own", 0)
+
+
+def test_the_cached_answer_box_names_its_own_question_for_the_away_notice(scene, make_question):
+    asker, reader, question, client = scene
+    other = make_question(author=asker, title="Who owns the build farm?", tags=["ops"])
+    for post in (question, other, question, other):
+        html = page(client, post.get_absolute_url())
+        assert f'hx-vals=\'{{"post": "{post.pk}"}}\'' in html
+        assert 'name="body"' in html
+    held = list(caches["fragments"]._cache)  # type: ignore[attr-defined]
+    for post in (question, other):
+        assert any(f"form:AnswerForm:{post.pk}:" in key for key in held), held
