@@ -465,7 +465,7 @@ def signed_in_session(user: Any) -> str:
     store[SESSION_KEY] = str(user.pk)
     # ModelBackend, not AUTHENTICATION_BACKENDS[0]: that one only guards sign-ins and
     # cannot load a session's user.
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "profiles.auth.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return str(store.session_key)

@@ -12,21 +12,27 @@ with exit_on_config_error():
     # Initialise Django (apps, models) before importing anything that touches them.
     django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from intranet import warmup  # noqa: E402
 from intranet.lib.bodylimit import BodySizeLimit  # noqa: E402
 from intranet.lib.origin import SameOriginSockets  # noqa: E402
 from intranet.routing import websocket_urlpatterns  # noqa: E402
+from profiles.auth import SocketAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": BodySizeLimit(django_asgi_app, settings.REQUEST_BODY_LIMIT),
         # The origin check (scheme, host and port) stops other pages from opening sockets
         # with our cookies; the consumers still decide on authentication themselves.
-        "websocket": SameOriginSockets(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Channels' AuthMiddlewareStack, reading sessions that name an older backend.
+        "websocket": SameOriginSockets(
+            CookieMiddleware(
+                SessionMiddleware(SocketAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            )
+        ),
     }
 )
 warmup.start()

@@ -83,7 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, also reading sessions made before profiles.auth's backends.
+    "profiles.auth.AuthenticationMiddleware",
     # An intranet: every view needs a signed-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Dates and times in the reader's zone (their setting, else their browser's).
@@ -163,7 +164,9 @@ else:
 # Rendered cards and answers (questions.fragments), kept in each process's memory: each
 # entry carries the fingerprint of the rows it was rendered from, so processes never need
 # to tell each other of a change, and no network round trip is spent on a page's twenty.
-# 5,000 entries of 2-5 KB: the first pages of the feeds and the busy questions, ~15 MB.
+# 5,000 entries: cards and answers of 2-5 KB, and each question page's answers in one entry
+# (2-5 KB an answer and variant, at most 4 variants): the first pages of the feeds and the
+# busy questions, some tens of MB.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
@@ -217,8 +220,9 @@ WAITING_NUDGES_PER_DAY = env_int("WAITING_NUDGES_PER_DAY", 3)
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out admin sign-in before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the person with their profile (profiles.auth).
+    "profiles.auth.ModelBackend",
+    "profiles.auth.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,7 +18,6 @@ from taggit.models import Tag
 
 from profiles.models import Follow, User
 from questions.models import (
-    Answer,
     Community,
     Like,
     Mention,
@@ -447,11 +446,3 @@ def tag_feed(
 
 def community_feed(viewer: User, community_id: int, *, cursor: str | None = None) -> FeedPage:
     return build_page(viewer, visible_posts(viewer).filter(community_id=community_id), cursor)
-
-
-def answers_for_page(post: Post) -> QuerySet[Answer]:
-    return (
-        post.answers.filter(deleted_at__isnull=True)
-        .select_related("author__profile", "version")
-        .order_by("created_at", "id")
-    )

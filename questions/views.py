@@ -24,7 +24,7 @@ from intranet.lib.http import AuthenticatedRequest
 from profiles.actions import ensure_profile, set_follow_tag
 from profiles.expertise import experts_for_tag
 from profiles.models import Profile
-from questions import actions, feeds, standards
+from questions import actions, feeds, fragments, standards
 from questions.availability import warn_away_mentions
 from questions.files import FILE_TYPES
 from questions.first_day import first_day
@@ -39,6 +39,7 @@ from questions.forms import (
     QuestionForm,
     VersionForm,
 )
+from questions.fragments import AnswerRow
 from questions.models import Answer, Bookmark, DraftVersion, Like, Membership, Post
 from questions.permissions import (
     can_accept_answer,
@@ -262,12 +263,12 @@ PREVIEW_CHARS = 3_000
 
 
 def _marked(
-    rows: QuerySet[Like] | QuerySet[Bookmark], post: Post, answers: list[Answer]
-) -> set[Post | Answer]:
+    rows: QuerySet[Like] | QuerySet[Bookmark], post: Post, answers: list[AnswerRow]
+) -> set[Post | AnswerRow]:
     """Which of the post and its answers the reader's likes (or bookmarks) `rows` mark, in
     one query."""
     by_answer = {answer.pk: answer for answer in answers}
-    marked: set[Post | Answer] = set()
+    marked: set[Post | AnswerRow] = set()
     mine = rows.filter(Q(post=post) | Q(answer__in=list(by_answer)))
     for answer_id in mine.values_list("answer_id", flat=True):
         marked.add(post if answer_id is None else by_answer[answer_id])
@@ -281,13 +282,14 @@ def _post_context(
     version_form: VersionForm | None = None,
 ) -> dict[str, Any]:
     answer_form = answer_form or _answer_form(post)
-    answers = list(feeds.answers_for_page(post))
+    # Rows, not instances: the answers' HTML is cached under their fingerprint.
+    answers = fragments.answer_rows(post)
     liked = _marked(Like.objects.filter(user=request.user), post, answers)
     saved = _marked(Bookmark.objects.filter(user=request.user), post, answers)
     for answer in answers:
-        answer.liked = answer in liked  # type: ignore[attr-defined]
-        answer.saved = answer in saved  # type: ignore[attr-defined]
-        answer.can_edit = can_edit_answer(request.user, answer)  # type: ignore[attr-defined]
+        answer.liked = answer in liked
+        answer.saved = answer in saved
+        answer.can_edit = can_edit_answer(request.user, answer)
     if post.accepted_answer_id:
         answers.sort(key=lambda a: a.pk != post.accepted_answer_id)
     draft: dict[str, Any] = {}

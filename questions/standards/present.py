@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, QuerySet
@@ -21,6 +21,9 @@ from questions.models import Answer, ItemKey, Post, Standard, StandingSnapshot
 from questions.permissions import Viewer, visible_posts
 from questions.standards import config
 from questions.standards.config import SPARKLINE_DAYS
+
+if TYPE_CHECKING:
+    from questions.fragments import AnswerRow
 
 
 def visible_standards(viewer: Viewer) -> QuerySet[Standard]:
@@ -210,12 +213,12 @@ def with_sparklines(shown: list[Shown]) -> None:
         s.sparkline = sparkline(values, days=SPARKLINE_DAYS) if len(values) > 1 else None
 
 
-def attach_badges(post: Post, answers: Iterable[Answer]) -> list[Standard]:
+def attach_badges(post: Post, answers: Iterable[Answer | AnswerRow]) -> list[Standard]:
     """Badges of a post page (one query): sets `standard_badges` on each answer and returns
     the post's own. The post is already known to be visible to the viewer."""
     rows = list(Standard.objects.badges().filter(post=post).select_related("tag"))
     for answer in answers:
-        answer.standard_badges = [r for r in rows if r.answer_id == answer.pk]  # type: ignore[attr-defined]
+        answer.standard_badges = [r for r in rows if r.answer_id == answer.pk]  # type: ignore[union-attr]
     return [r for r in rows if r.answer_id is None]
 
 

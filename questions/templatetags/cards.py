@@ -30,7 +30,8 @@ def answer_cards(context: template.Context, answers: Any) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def form_fields(context: template.Context, form: Any) -> SafeString:
+def form_fields(context: template.Context, form: Any, post: Any = None) -> SafeString:
     """partials/fields.html for a form; a blank one comes from the fragments cache. A
-    Markdown preview on the page is shown under its field (and is never cached)."""
-    return fragments.form_fields(form, markdown_preview=context.get("markdown_preview"))
+    Markdown preview on the page is shown under its field (and is never cached); `post`,
+    on a post's page, is the post the form answers."""
+    return fragments.form_fields(form, markdown_preview=context.get("markdown_preview"), post=post)

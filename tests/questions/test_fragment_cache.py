@@ -355,3 +355,168 @@ def test_the_question_page_shows_each_answer_as_its_live_card_does(scene, make_u
             assert answer_html(html, answer) == answer_html(alone, answer) != ""
         assert like_button(answer_html(html, liked)) == ("Liked", 1)
         assert like_button(answer_html(html, mine)) == ("own", 0)
+
+
+def count_renders(monkeypatch):
+    """The templates questions.fragments renders from now on, by name."""
+    rendered: list[str] = []
+    render = fragments._render
+
+    def counting(template, **context):
+        rendered.append(template)
+        return render(template, **context)
+
+    monkeypatch.setattr(fragments, "_render", counting)
+    return rendered
+
+
+def test_a_page_of_cached_answers_renders_none_and_builds_no_answer_again(
+    scene, make_user, make_answer, monkeypatch
+):
+    asker, reader, question, client = scene
+    for n in range(3):
+        make_answer(post=question, author=make_user(f"helper{n}"), body=f"Answer {n}.")
+    rendered = count_renders(monkeypatch)
+    built: list[int] = []
+    build = fragments.answers_from_rows
+
+    def counting_build(post, rows):
+        built.append(len(rows))
+        return build(post, rows)
+
+    monkeypatch.setattr(fragments, "answers_from_rows", counting_build)
+    first = page(client, question.get_absolute_url())
+    assert rendered.count("questions/partials/answer_shared.html") == 3 and built == [3]
+    second = page(client, question.get_absolute_url())
+    assert rendered.count("questions/partials/answer_shared.html") == 3 and built == [3]
+    assert first.replace(form_token(first), "") == second.replace(form_token(second), "")
+
+
+def test_a_changed_answer_is_rendered_again_alone_even_without_an_action(
+    scene, make_user, make_answer, monkeypatch
+):
+    """The fingerprint is the answer's row, so a change made outside the actions (the
+    admin, a data fix) shows too, and only that answer is rendered again."""
+    asker, reader, question, client = scene
+    answers = [make_answer(post=question, author=make_user(f"helper{n}")) for n in range(3)]
+    page(client, question.get_absolute_url())
+    rendered = count_renders(monkeypatch)
+    type(answers[1]).objects.filter(pk=answers[1].pk).update(like_count=7)
+    html = page(client, question.get_absolute_url())
+    assert like_button(answer_html(html, answers[1])) == ("Like", 7)
+    assert rendered == ["questions/partials/answer_shared.html"]
+
+
+def test_each_reader_gets_their_own_variant_of_one_cached_answer(
+    scene, make_user, make_answer, client_for
+):
+    asker, reader, question, client = scene
+    helper = make_user("helper")
+    answer = make_answer(post=question, author=helper)
+    actions.set_like(user=reader, answer=answer, liked=True)
+    for _ in range(2):
+        assert like_button(answer_html(page(client, question.get_absolute_url()), answer)) == (
+            "Liked",
+            1,
+        )
+        mine = answer_html(page(client_for(helper), question.get_absolute_url()), answer)
+        assert like_button(mine) == ("own", 1) and "Edit" in mine
+        theirs = answer_html(page(client_for(asker), question.get_absolute_url()), answer)
+        assert like_button(theirs) == ("Like", 1) and "Accept this answer" in theirs
+        assert "Edit" not in theirs
+
+
+def test_html_cached_for_an_answer_is_that_of_the_row_it_is_filed_under(
+    scene, make_user, make_answer
+):
+    """An answer edited between reading the page's rows and rendering a missing one: the
+    HTML is built from the row read (no second read), so it is never filed under the
+    fingerprint of other values."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    asker, reader, question, client = scene
+    answer = make_answer(post=question, author=make_user("helper"), body="Use the old vault.")
+    rows = fragments.answer_rows(question)
+    actions.edit_answer(answer=answer, editor=answer.author, body="Use the new vault.")
+    with CaptureQueriesContext(connection) as queries:
+        built = fragments.answers_from_rows(question, rows)
+    assert len(queries) == 0
+    assert [a.body for a in built] == ["Use the old vault."]
+    assert built[0].author.profile.display_name == answer.author.profile.display_name
+    assert "new vault" in page(client, question.get_absolute_url())
+
+
+def test_anonymising_an_answerer_shows_on_the_cached_answer(scene, make_user, make_answer):
+    from profiles.actions import anonymise_person
+
+    asker, reader, question, client = scene
+    helper = make_user("helper", display_name="Hal Helper")
+    answer = make_answer(post=question, author=helper)
+    assert "Hal Helper" in answer_html(page(client, question.get_absolute_url()), answer)
+    anonymise_person(by=make_user("staffer", is_staff=True), user=helper, reason="A request.")
+    shown = answer_html(page(client, question.get_absolute_url()), answer)
+    assert "Hal Helper" not in shown and "former colleague" in shown
+
+
+def test_a_new_standard_badge_shows_on_the_cached_answer(scene, make_user, make_answer):
+    from taggit.models import Tag
+
+    from questions.models import Standard
+
+    asker, reader, question, client = scene
+    answer = make_answer(post=question, author=make_user("helper"))
+    assert "De facto standard" not in page(client, question.get_absolute_url())
+    Standard.objects.create(
+        tag=Tag.objects.get(slug="ops"),
+        post=question,
+        answer=answer,
+        status="standard",
+        since=timezone.localdate(),
+    )
+    assert "De facto standard" in answer_html(page(client, question.get_absolute_url()), answer)
+
+
+def test_a_question_moved_into_a_private_community_leaves_its_cached_page(
+    scene, make_user, make_community, make_answer, client_for
+):
+    asker, reader, question, client = scene
+    member = make_user("member")
+    community = make_community("Payments", owner=asker, private=True, members=[member])
+    answer = make_answer(post=question, author=make_user("helper"), body="Use the old vault.")
+    for viewer in (client, client_for(member)):
+        assert "old vault" in page(viewer, question.get_absolute_url())
+    Post.objects.filter(pk=question.pk).update(community=community)
+    assert client.get(question.get_absolute_url()).status_code == 404
+    assert answer_html(page(client_for(member), question.get_absolute_url()), answer)
+
+
+def test_a_broken_fragment_cache_still_shows_every_answer_with_the_readers_variant(
+    scene, make_user, make_answer, settings
+):
+    asker, reader, question, client = scene
+    liked = make_answer(post=question, author=make_user("helper"))
+    mine = make_answer(post=question, author=reader)
+    actions.set_like(user=reader, answer=liked, liked=True)
+    broken = {
+        "BACKEND": "intranet.lib.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    with override_settings(CACHES={**settings.CACHES, "fragments": broken}):
+        for _ in range(2):
+            html = page(client, question.get_absolute_url())
+            assert like_button(answer_html(html, liked)) == ("Liked", 1)
+            assert like_button(answer_html(html, mine)) == ("own", 0)
+
+
+def test_the_cached_answer_box_names_its_own_question_for_the_away_notice(scene, make_question):
+    asker, reader, question, client = scene
+    other = make_question(author=asker, title="Who owns the build farm?", tags=["ops"])
+    for post in (question, other, question, other):
+        html = page(client, post.get_absolute_url())
+        assert f'hx-vals=\'{{"post": "{post.pk}"}}\'' in html
+        assert 'name="body"' in html
+    held = list(caches["fragments"]._cache)  # type: ignore[attr-defined]
+    for post in (question, other):
+        assert any(f"form:AnswerForm:{post.pk}:" in key for key in held), held
