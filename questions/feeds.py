@@ -261,19 +261,6 @@ def before_cursor(
     return rows.filter(condition) if condition else rows
 
 
-def newest_ids(
-    rows: QuerySet[Any],
-    cursor: str | None,
-    *,
-    field: str = "last_activity_at",
-    id_field: str = "id",
-    where: Q | None = None,
-    limit: int = PAGE_SIZE + 1,
-) -> list[int]:
-    """Ids of the newest `limit` rows before the cursor, newest first."""
-    return list(newest_keys(rows, cursor, field=field, id_field=id_field, where=where, limit=limit))
-
-
 def newest_keys(
     rows: QuerySet[Any],
     cursor: str | None,
@@ -440,7 +427,7 @@ def tag_feed(
 ) -> FeedPage:
     """Newest posts with a tag, read in order from the (tag, last_activity_at) index."""
     tagged = Q(tagged__tag_id=tag_id)
-    ids = newest_ids(visible_posts(viewer), cursor, field=TAGGED_ACTIVITY, where=tagged)
+    ids = list(newest_keys(visible_posts(viewer), cursor, field=TAGGED_ACTIVITY, where=tagged))
     return build_page(viewer, Post.objects.filter(id__in=ids), None, network)
 
 
