@@ -261,6 +261,23 @@ def test_a_page_of_ten_results_costs_a_fixed_number_of_queries(
     assert len(page.results) == 10
 
 
+def test_each_result_shows_its_own_tags(make_user, make_question, indexed, client_for):
+    author, viewer = make_user(), make_user()
+    with indexed():
+        tagged = make_question(
+            author=author, title="Rotating the billing certificates", tags=["tls", "billing"]
+        )
+        make_question(author=author, title="Billing certificates expire", tags=["ops"])
+        make_question(author=author, title="Untagged billing certificates")
+    page = service.search(viewer, "billing certificates")
+    tags = {r.post.pk: r.tags for r in page.results if r.post}
+    assert sorted(tags[tagged.pk]) == ["billing", "tls"]
+    assert sorted(sorted(t) for t in tags.values()) == [[], ["billing", "tls"], ["ops"]]
+    html = client_for(viewer).get("/search/?q=billing+certificates").content.decode()
+    assert html.count('<span class="tag">#ops</span>') == 1
+    assert '<span class="tag">#tls</span>' in html
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner")
 def test_likes_by_people_followed_are_read_by_post_and_answer_not_per_person_followed(
     make_user, make_question, indexed
