@@ -2,15 +2,20 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings")
 
 from intranet.lib.startup import exit_on_config_error  # noqa: E402
 
 with exit_on_config_error():
-    # Initialise Django (apps, models) before importing anything that touches them.
-    django_asgi_app = get_asgi_application()
+    # Initialise Django (apps, models) before importing anything that touches them; then
+    # Django's ASGI handler with the middleware and the view in one thread trip
+    # (intranet.lib.handler), as django.core.asgi.get_asgi_application would make its own.
+    django.setup(set_prefix=False)
+    from intranet.lib.handler import SyncChainASGIHandler
+
+    django_asgi_app = SyncChainASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
