@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from taggit.models import Tag
 
 from profiles.actions import set_follow_person, set_follow_tag
@@ -383,3 +384,24 @@ def test_card_rows_read_more_posts_than_a_page(make_user, make_question):
     assert [[tag.name for tag in post.tags.all()] for post in posts] == [
         [f"t{i}"] for i in range(feeds.PAGE_SIZE + 3)
     ]
+
+
+def test_card_posts_come_newest_first_with_their_rows_and_before_the_cursor(
+    make_user, make_community, make_question, django_assert_num_queries
+):
+    ana = make_user("ana", display_name="Ana Silva")
+    community = make_community("Platform", owner=ana)
+    posts = [make_question(author=ana, community=community if i % 2 else None) for i in range(4)]
+    ids = [posts[2].pk, posts[0].pk, posts[3].pk, posts[1].pk]  # any order
+
+    with django_assert_num_queries(1):
+        shown = feeds.card_posts(ids, None)
+        names = [(p.author.profile.display_name, p.community and p.community.name) for p in shown]
+    assert shown == posts[::-1]
+    assert names == [("Ana Silva", "Platform"), ("Ana Silva", None)] * 2
+
+    cursor = feeds.encode_cursor(shown[1])
+    assert feeds.card_posts(ids, cursor) == posts[1::-1]
+    # A hand-made cursor without a zone is read in the default one, as the ORM reads it.
+    naive = timezone.make_naive(shown[1].last_activity_at).isoformat()
+    assert feeds.card_posts(ids, f"{naive}_{shown[1].pk}") == posts[1::-1]
