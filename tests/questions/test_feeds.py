@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from taggit.models import Tag
 
 from profiles.actions import set_follow_person, set_follow_tag
@@ -346,3 +347,61 @@ def test_later_pages_of_tag_reads_hold_every_post_once_whatever_its_tags(make_us
         assert posts_in(first) == newest_first[: feeds.PAGE_SIZE], name
         assert posts_in(second) == newest_first[feeds.PAGE_SIZE :], name
         assert second.next_cursor is None, name
+
+
+def test_card_rows_give_each_post_its_own_tags_mentions_and_the_readers_likes_only(
+    make_user, make_question, django_assert_num_queries
+):
+    reader = make_user("reader")
+    ana = make_user("ana", display_name="Ana Silva")
+    ben = make_user("ben", display_name="Ben Ode")
+    first = make_question(author=ana, tags=["ops", "db"], body="@ben and @reader?")
+    second = make_question(author=ben, tags=["db"], body="@ana?")
+    plain = make_question(author=ben)
+    actions.set_like(user=reader, post=first, liked=True)
+    actions.set_like(user=ana, post=second, liked=True)
+    posts = list(feeds.with_card_data(feeds.Post.objects.filter(pk__in=[first.pk, second.pk])))
+    posts.append(feeds.Post.objects.get(pk=plain.pk))
+
+    with django_assert_num_queries(1):  # no badge: no second query
+        rows = feeds.card_rows(reader, posts)
+
+    assert rows.liked == {first.pk}
+    assert rows.mentioned == {
+        first.pk: [(ben.pk, "Ben Ode"), (reader.pk, reader.profile.display_name)],
+        second.pk: [(ana.pk, "Ana Silva")],
+        plain.pk: [],
+    }
+    tags = {post.pk: [tag.name for tag in post.tags.all()] for post in posts}
+    assert tags == {first.pk: ["ops", "db"], second.pk: ["db"], plain.pk: []}
+    assert all(post.standard_badges == [] for post in posts)  # type: ignore[attr-defined]
+
+
+def test_card_rows_read_more_posts_than_a_page(make_user, make_question):
+    reader = make_user("reader")
+    posts = [make_question(author=reader, tags=[f"t{i}"]) for i in range(feeds.PAGE_SIZE + 3)]
+    feeds.card_rows(reader, posts)
+    assert [[tag.name for tag in post.tags.all()] for post in posts] == [
+        [f"t{i}"] for i in range(feeds.PAGE_SIZE + 3)
+    ]
+
+
+def test_card_posts_come_newest_first_with_their_rows_and_before_the_cursor(
+    make_user, make_community, make_question, django_assert_num_queries
+):
+    ana = make_user("ana", display_name="Ana Silva")
+    community = make_community("Platform", owner=ana)
+    posts = [make_question(author=ana, community=community if i % 2 else None) for i in range(4)]
+    ids = [posts[2].pk, posts[0].pk, posts[3].pk, posts[1].pk]  # any order
+
+    with django_assert_num_queries(1):
+        shown = feeds.card_posts(ids, None)
+        names = [(p.author.profile.display_name, p.community and p.community.name) for p in shown]
+    assert shown == posts[::-1]
+    assert names == [("Ana Silva", "Platform"), ("Ana Silva", None)] * 2
+
+    cursor = feeds.encode_cursor(shown[1])
+    assert feeds.card_posts(ids, cursor) == posts[1::-1]
+    # A hand-made cursor without a zone is read in the default one, as the ORM reads it.
+    naive = timezone.make_naive(shown[1].last_activity_at).isoformat()
+    assert feeds.card_posts(ids, f"{naive}_{shown[1].pk}") == posts[1::-1]

@@ -13,7 +13,7 @@ from questions import actions
 MAX_QUERIES = 20
 # The home feed's tabs, pinned tighter: the first page everyone opens (issue 24). A person
 # following one tag; following more adds one query per tag up to feeds.MAX_TAGS_READ_APART.
-PAGE_MAX_QUERIES = {"/": 17, "/?tab=all": 12, "/?tab=unanswered": 12, "/?tab=mytags": 13}
+PAGE_MAX_QUERIES = {"/": 14, "/?tab=all": 9, "/?tab=unanswered": 9, "/?tab=mytags": 10}
 # The question page (issue 24): the reader's likes and bookmarks of the post and its answers
 # are one query each; the reader comes with their profile (profiles.auth).
 QUESTION_PAGE_MAX_QUERIES = 13
