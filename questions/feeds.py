@@ -153,7 +153,8 @@ class Network:
             reasons.append("Your post")
         elif post.author_id in self.followed_user_ids:
             reasons.append(f"{post.author.profile.display_name}, whom you follow, posted")
-        for pk, name in mentioned:
+        # A person mentioned in the post and again in its answers is one reason, not two.
+        for pk, name in dict(mentioned).items():
             if pk in self.followed_user_ids and pk != post.author_id:
                 reasons.append(f"{name}, whom you follow, was mentioned")
         if post.community_id in self.community_ids and post.community is not None:

@@ -51,6 +51,20 @@ def test_network_feed_holds_followed_people_mentions_communities_and_tags(
     assert unrelated in posts_in(feeds.home_feed(me, tab="all"))
 
 
+def test_a_followed_person_mentioned_in_a_post_and_its_answer_is_one_reason(
+    make_user, make_question, make_answer
+):
+    me = make_user("me")
+    ken = make_user("ken", display_name="Ken Okafor")
+    stranger = make_user("stranger")
+    set_follow_person(follower=me, person=ken, following=True)
+    post = make_question(author=stranger, title="Ken?", body="@ken any idea?")
+    make_answer(post=post, author=make_user(), body="Ask @ken, he wrote it")
+
+    page = feeds.home_feed(me, tab="network")
+    assert reasons_for(page, post) == ["Ken Okafor, whom you follow, was mentioned"]
+
+
 def test_mention_puts_post_on_the_mentioned_persons_board(make_user, make_question):
     maria = make_user("maria")
     post = make_question(author=make_user(), body="@maria?")
